@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable LFI reads, parsed once at start. A malformed value fails with a
+ * sentence naming the variable; nothing silently falls back to an empty string.
+ * README.md's configuration table lists the same variables: keep the two together.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+export const configSchema = z.object({
+  LFI_DATA_DIR: z.string().trim().min(1).default('.lfi'),
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  SUPABASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  SUPABASE_SERVICE_ROLE_KEY: optionalText,
+  LFI_TIME_ZONE: z
+    .string()
+    .default('Europe/Amsterdam')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Amsterdam' }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
+  }
+  const config = parsed.data;
+  if (config.SUPABASE_URL && !config.SUPABASE_SERVICE_ROLE_KEY) {
+    throw new ConfigError('SUPABASE_URL is set but SUPABASE_SERVICE_ROLE_KEY is not: set both, or neither.');
+  }
+  return config;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The one narrow port through which LFI talks to Postgres. Set-based work lives in SQL functions
+ * in `supabase/migrations/`; the Lambdas only call them (`rpc`), which every adapter supports,
+ * Supabase's PostgREST included. Adapters that can also run SQL directly (embedded PGlite and a
+ * PostgreSQL server) implement `SqlDatabase`, used for migrations, demo data and tests.
+ */
+export type DatabaseKind = 'pglite' | 'postgres' | 'supabase';
+
+export type RpcArgs = Readonly<Record<string, unknown>>;
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  /**
+   * Calls `public.<fn>` with named arguments. Objects and arrays are sent as JSON (the SQL
+   * parameter is `jsonb`); the function's result comes back parsed (a `jsonb` result as JSON).
+   * Callers parse the result; they never trust its shape.
+   */
+  rpc(fn: string, args?: RpcArgs): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export interface SqlSession {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of one or more statements without parameters. */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlDatabase extends Database, SqlSession {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
+}
+
+export function isSqlDatabase(db: Database): db is SqlDatabase {
+  return db.kind === 'pglite' || db.kind === 'postgres';
+}
