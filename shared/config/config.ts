@@ -16,6 +16,9 @@ export const configSchema = z.object({
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   SUPABASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   SUPABASE_SERVICE_ROLE_KEY: optionalText,
+  LFI_ADS_CHANNEL: z.enum(['simulated', 'google-ads']).default('simulated'),
+  LFI_SIM_SEED: z.coerce.number().int().nonnegative().default(42),
+  LFI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LFI_TIME_ZONE: z
     .string()
     .default('Europe/Amsterdam')

@@ -2,9 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlDatabase } from './database.port.ts';
+import { type SqlStatement, splitSqlStatements } from './sql-statements.ts';
 
 export const migrationsDir = fileURLToPath(new URL('../../supabase/migrations/', import.meta.url));
 const migrationFile = /^(\d{14})_([a-z0-9_]+)\.sql$/;
+// Serialises migrators (two cold-starting processes, say) on one database; any fixed number will do.
+const migrationLock = 7_215_835_602;
 
 export interface Migration {
   readonly version: string;
@@ -17,77 +20,146 @@ export class MigrationError extends Error {
   override readonly name = 'MigrationError';
   readonly file: string;
   readonly statement: string;
-  constructor(file: string, statement: string, cause: unknown) {
+  /** 1-based line in the file where the failing statement starts, when it was found. */
+  readonly line: number | undefined;
+  constructor(file: string, statement: string, cause: unknown, line?: number) {
     super(
-      `Migration ${file} failed at: ${statement}\n  ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-      },
+      `Migration ${file} failed${line === undefined ? '' : ` at line ${line}`}: ${statement}\n  ${describeCause(cause)}`,
+      { cause },
     );
     this.file = file;
     this.statement = statement;
+    this.line = line;
   }
 }
 
+/** Reads and checks every migration file before any is applied, so a misnamed file changes nothing. */
 export async function readMigrations(dir = migrationsDir): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
-  return Promise.all(
+  const migrations = await Promise.all(
     files.map(async (file) => {
       const match = migrationFile.exec(file);
       if (!match?.[1] || !match[2]) {
         throw new Error(
-          `Migration file name "${file}" is not YYYYMMDDHHMMSS_name.sql (the Supabase CLI's convention).`,
+          `Migration file name "${file}" is not YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, then lower-case letters, digits and underscores; the Supabase CLI's convention). Rename it.`,
         );
       }
       return { version: match[1], name: match[2], file, sql: await readFile(join(dir, file), 'utf8') };
     }),
   );
+  migrations.forEach((migration, index) => {
+    const previous = migrations[index - 1];
+    if (previous?.version === migration.version) {
+      throw new Error(
+        `Migration files "${previous.file}" and "${migration.file}" share version ${migration.version}: give one a later timestamp.`,
+      );
+    }
+  });
+  return migrations;
 }
 
 /**
- * Applies each pending migration once, in its own transaction, and records it. A failing
- * migration leaves the database as it was and names the file and the statement that failed.
+ * Applies each pending migration once, in its own transaction, and records it in
+ * lfi_schema_migrations. A failing migration leaves the database as it was and names the file and
+ * the statement that failed.
  */
 export async function migrate(db: SqlDatabase, dir = migrationsDir): Promise<{ applied: string[] }> {
-  await db.exec(`create table if not exists public.lfi_schema_migrations (
-    version text primary key,
-    name text not null,
-    applied_at timestamptz not null default now()
-  );
-  alter table public.lfi_schema_migrations enable row level security;`);
+  const migrations = await readMigrations(dir);
+  await db.transaction(async (tx) => {
+    await tx.query(`select pg_advisory_xact_lock(${migrationLock})`);
+    await tx.exec(`create table if not exists public.lfi_schema_migrations (
+      version text primary key,
+      name text not null,
+      applied_at timestamptz not null default now()
+    );
+    comment on table public.lfi_schema_migrations is 'Which migration files have been applied (by lfi migrate).';
+    alter table public.lfi_schema_migrations enable row level security;`);
+  });
   const done = new Set(
     (await db.query<{ version: string }>('select version from public.lfi_schema_migrations')).map(
-      (r) => r.version,
+      (row) => row.version,
     ),
   );
   const applied: string[] = [];
-  for (const migration of await readMigrations(dir)) {
+  for (const migration of migrations) {
     if (done.has(migration.version)) continue;
+    let ran: boolean;
     try {
-      await db.transaction(async (tx) => {
+      ran = await db.transaction(async (tx) => {
+        await tx.query(`select pg_advisory_xact_lock(${migrationLock})`);
+        const already = await tx.query('select 1 from public.lfi_schema_migrations where version = $1', [
+          migration.version,
+        ]);
+        if (already.length > 0) return false; // another migrator got here first
         await tx.exec(migration.sql);
         await tx.query('insert into public.lfi_schema_migrations (version, name) values ($1, $2)', [
           migration.version,
           migration.name,
         ]);
+        return true;
       });
     } catch (error) {
-      throw new MigrationError(migration.file, failingStatement(migration.sql, error), error);
+      const failed = await findFailingStatement(db, migration.sql, error);
+      throw new MigrationError(
+        migration.file,
+        failed ? condense(failed.text) : noStatementFound,
+        error,
+        failed?.line,
+      );
     }
-    applied.push(migration.file);
+    if (ran) applied.push(migration.file);
   }
   return { applied };
 }
 
-/** Postgres reports the error's character position in the script; show the statement around it. */
-function failingStatement(sql: string, error: unknown): string {
-  const position = Number((error as { position?: unknown }).position);
-  if (!Number.isFinite(position) || position <= 0) return '(statement not reported by the server)';
-  const start = sql.lastIndexOf(';', position - 1) + 1;
-  const end = sql.indexOf(';', position - 1);
-  return sql
-    .slice(start, end === -1 ? undefined : end + 1)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 300);
+const noStatementFound =
+  '(no single statement failed when the file was re-run one by one: the error came at commit, e.g. from a deferred constraint)';
+
+/**
+ * Postgres reports the error's position in the script for parse and analysis errors, but not for
+ * run-time errors (a RAISE in a DO block, a constraint violation). Then the file is re-run statement
+ * by statement in a transaction that is always rolled back, and the first statement to fail is it.
+ */
+export async function findFailingStatement(
+  db: SqlDatabase,
+  script: string,
+  error: unknown,
+): Promise<SqlStatement | undefined> {
+  const statements = splitSqlStatements(script);
+  const position = Number((error as { position?: unknown } | null)?.position);
+  if (Number.isInteger(position) && position > 0) {
+    const offset = position - 1;
+    return statements.findLast((statement) => statement.start <= offset) ?? statements[0];
+  }
+  const rollback = new Error('rolled back on purpose');
+  let failed: SqlStatement | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      for (const statement of statements) {
+        try {
+          await tx.exec(statement.text);
+        } catch {
+          failed = statement;
+          break;
+        }
+      }
+      throw rollback;
+    });
+  } catch (replayError) {
+    if (replayError !== rollback) return undefined; // the replay itself broke: report what we know
+  }
+  return failed;
+}
+
+function condense(statement: string): string {
+  const oneLine = statement.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 300 ? `${oneLine.slice(0, 299)}…` : oneLine;
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const { detail, where } = cause as { detail?: unknown; where?: unknown };
+  return [cause.message, detail && `Detail: ${detail}`, where && `Where: ${where}`]
+    .filter(Boolean)
+    .join('\n  ');
 }

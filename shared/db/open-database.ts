@@ -3,12 +3,32 @@ import type { Database } from './database.port.ts';
 import { openPglite } from './pglite.adapter.ts';
 import { openPostgres } from './postgres.adapter.ts';
 
-/** The composition root's choice of database: DATABASE_URL, else Supabase, else embedded. */
-export async function openDatabase(config: Config): Promise<Database> {
-  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL);
+export type DatabaseChoice =
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'supabase'; readonly url: string; readonly serviceRoleKey: string }
+  | { readonly kind: 'pglite'; readonly dataDir: string };
+
+/** The one place that decides which database a config means: DATABASE_URL, else Supabase, else embedded. */
+export function chooseDatabase(config: Config): DatabaseChoice {
+  if (config.DATABASE_URL) return { kind: 'postgres', url: config.DATABASE_URL };
   if (config.SUPABASE_URL && config.SUPABASE_SERVICE_ROLE_KEY) {
-    const { openSupabase } = await import('./supabase.adapter.ts');
-    return openSupabase(config.SUPABASE_URL, config.SUPABASE_SERVICE_ROLE_KEY);
+    return { kind: 'supabase', url: config.SUPABASE_URL, serviceRoleKey: config.SUPABASE_SERVICE_ROLE_KEY };
   }
-  return openPglite(config.LFI_DATA_DIR);
+  return { kind: 'pglite', dataDir: config.LFI_DATA_DIR };
+}
+
+/** The composition root's database, as chosen by `chooseDatabase`. */
+export async function openDatabase(config: Config): Promise<Database> {
+  const choice = chooseDatabase(config);
+  switch (choice.kind) {
+    case 'postgres':
+      return openPostgres(choice.url);
+    case 'supabase': {
+      // Loaded only when used: supabase-js is a large import the other lanes do not need.
+      const { openSupabase } = await import('./supabase.adapter.ts');
+      return openSupabase(choice.url, choice.serviceRoleKey);
+    }
+    case 'pglite':
+      return openPglite(choice.dataDir);
+  }
 }

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type PGliteInterface, type Transaction } from '@electric-sql/pglite';
 import type { RpcArgs, SqlDatabase, SqlSession } from './database.port.ts';
-import { rpcStatement } from './rpc-statement.ts';
+import { runRpc } from './rpc-statement.ts';
+import { alignedParsers } from './type-parsers.ts';
 
 /** The embedded default: real Postgres in WebAssembly, persisted in a folder (or in memory). */
 export async function openPglite(dataDir?: string): Promise<SqlDatabase> {
@@ -12,7 +13,7 @@ export async function openPglite(dataDir?: string): Promise<SqlDatabase> {
 export function wrapPglite(pg: PGliteInterface): SqlDatabase {
   const session = (target: PGliteInterface | Transaction): SqlSession => ({
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await target.query<Row>(sql, [...params]);
+      const result = await target.query<Row>(sql, [...params], { parsers: alignedParsers });
       return result.rows;
     },
     async exec(sql: string) {
@@ -23,11 +24,7 @@ export function wrapPglite(pg: PGliteInterface): SqlDatabase {
   return {
     kind: 'pglite',
     ...root,
-    async rpc(fn: string, args?: RpcArgs) {
-      const { sql, params } = rpcStatement(fn, args);
-      const [row] = await root.query<{ result: unknown }>(sql, params);
-      return row?.result ?? null;
-    },
+    rpc: (fn: string, args?: RpcArgs) => runRpc(root, fn, args),
     transaction: (work) => pg.transaction((tx) => work(session(tx))),
     close: () => pg.close(),
   };

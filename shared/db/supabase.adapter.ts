@@ -1,17 +1,43 @@
 import { createClient } from '@supabase/supabase-js';
+import { DatabaseFunctionError } from './database.errors.ts';
 import type { Database, RpcArgs } from './database.port.ts';
+import { checkRpcCall } from './rpc-statement.ts';
 
-/** Supabase through supabase-js: RPC calls to the SQL functions of the migrations (PostgREST). */
-export function openSupabase(url: string, serviceRoleKey: string): Database {
+export interface SupabaseOptions {
+  /** Give up on a call after this long (default 30 s): a hung request must not eat a Lambda's run. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Supabase through supabase-js: RPC calls to the SQL functions of the migrations (PostgREST), with
+ * the service-role key. PostgREST turns a scalar result into JSON, so unlike the SQL adapters
+ * bigint and numeric results arrive as numbers and dates as ISO text: callers parse with zod.
+ */
+export function openSupabase(url: string, serviceRoleKey: string, options: SupabaseOptions = {}): Database {
   const client = createClient(url, serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
   });
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return {
     kind: 'supabase',
     async rpc(fn: string, args: RpcArgs = {}) {
-      const { data, error } = await client.rpc(fn, args);
-      if (error) throw new Error(`Database function ${fn} failed: ${error.message}`);
-      return data;
+      checkRpcCall(fn, args);
+      let response: Awaited<ReturnType<typeof client.rpc>>;
+      try {
+        response = await client.rpc(fn, args).abortSignal(AbortSignal.timeout(timeoutMs));
+      } catch (error) {
+        // supabase-js throws (instead of returning `error`) on a timeout or a failed connection.
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new DatabaseFunctionError(fn, `request to Supabase failed (${reason})`, undefined, error);
+      }
+      const { data, error } = response;
+      if (error) {
+        const reason = [error.message || 'no message', error.details && `Details: ${error.details}`]
+          .filter(Boolean)
+          .join('. ');
+        throw new DatabaseFunctionError(fn, reason, error.code || undefined, error);
+      }
+      return data ?? null;
     },
     async close() {},
   };

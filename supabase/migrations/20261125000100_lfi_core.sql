@@ -147,12 +147,12 @@ create table public.channel_orchestration_log (
   action_type text not null check (action_type in ('budget_increase', 'budget_decrease', 'no_change')),
   old_value numeric(12, 2) check (old_value >= 0),
   new_value numeric(12, 2) check (new_value >= 0),
-  status text not null check (status in ('applied', 'clamped', 'skipped', 'failed', 'dry_run')),
+  status text not null check (status in ('applying', 'applied', 'clamped', 'skipped', 'failed', 'dry_run')),
   explanation text not null,
   error_message text,
   created_at timestamptz not null default now()
 );
-comment on table public.channel_orchestration_log is 'Every budget decision with a one-line explanation; at most one real decision per segment, channel and date.';
+comment on table public.channel_orchestration_log is 'Every budget decision with a one-line explanation; at most one real decision per segment, channel and date. A change is recorded as applying before it is sent, so a retry can tell whether it landed.';
 -- A retried or repeated run must never apply a second change: one real decision per segment, channel and date.
 create unique index channel_orchestration_log_one_decision_idx
   on public.channel_orchestration_log (segment_id, channel, date) where status <> 'dry_run';

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { SqlDatabase } from '../shared/db/database.port.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { openPglite } from '../shared/db/pglite.adapter.ts';
+import { openPostgres } from '../shared/db/postgres.adapter.ts';
+import type { Bench, BenchResult } from './bench.ts';
+
+/**
+ * What the segment-assignment trigger costs the platform's lead inserts: the same inserts with the
+ * trigger enabled and disabled, alternating, median of several rounds (the machine is shared).
+ * PGlite in memory always; a PostgreSQL server too when BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
+ */
+const singleRows = 2_000;
+const singleRounds = 5;
+const bulkRows = 100_000;
+const bulkRounds = 3;
+const singleTarget = 1.3;
+const bulkTarget = 3;
+
+const branches = ['schilder', 'dakdekker', 'loodgieter', 'hovenier', 'warmtepomp'];
+const regions = [
+  ['groningen', 'Groningen', '9711 AB'],
+  ['friesland', 'Fryslân', '8911 CD'],
+  ['drenthe', 'Drenthe', '9401 EF'],
+  ['overijssel', 'overijssel', '8011 GH'],
+  ['flevoland', 'FLEVOLAND', '1315 JK'],
+  ['gelderland', 'Gelderland', '6811 LM'],
+  ['utrecht', 'Utrecht', '3511 NP'],
+  ['noord-holland', 'Noord-Holland', '1012 AB'],
+  ['zuid-holland', 'zuid holland', '2511 RS'],
+  ['zeeland', 'Zeeland', '4331 TV'],
+  ['noord-brabant', 'NB', '5611 WX'],
+  ['limburg', 'Limburg', '6211 YZ'],
+] as const;
+
+const bench: Bench = async () => {
+  const lanes: { name: string; open: () => Promise<SqlDatabase> }[] = [
+    { name: 'pglite', open: async () => migrated(await openPglite()) },
+  ];
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (serverUrl) lanes.push({ name: 'postgres', open: () => scratchPostgres(serverUrl) });
+
+  const results: BenchResult[] = [];
+  for (const lane of lanes) {
+    const db = await lane.open();
+    try {
+      results.push(...(await measure(db, `segment-trigger (${lane.name})`)));
+    } finally {
+      await db.close();
+    }
+  }
+  return results;
+};
+export default bench;
+
+async function measure(db: SqlDatabase, name: string): Promise<BenchResult[]> {
+  const industryIds = await seedSegments(db);
+  const rows = Array.from({ length: singleRows }, (_, i) => leadRow(i, industryIds));
+
+  const single = await alternate(db, singleRounds, async () => {
+    for (const row of rows) {
+      await db.query('insert into public.leads (industry_id, province, postcode) values ($1, $2, $3)', row);
+    }
+  });
+  const bulkParams = [industryIds, regions.map((r) => r[1]), regions.map((r) => r[2])];
+  const bulk = await alternate(db, bulkRounds, async () => {
+    await db.query(bulkInsert, bulkParams);
+  });
+  const unsegmented = await db.query<{ share: number }>(
+    'select avg((segment_id is null)::int)::float8 as share from public.leads',
+  );
+
+  const singleRatio = single.with / single.without;
+  const bulkRatio = bulk.with / bulk.without;
+  return [
+    { bench: name, metric: `${singleRows} single-row inserts, no trigger`, value: single.without, unit: 'ms' },
+    { bench: name, metric: `${singleRows} single-row inserts, trigger`, value: single.with, unit: 'ms' },
+    {
+      bench: name,
+      metric: 'single-row insert slowdown',
+      value: singleRatio,
+      unit: '×',
+      target: `≤ ${singleTarget}×`,
+      pass: singleRatio <= singleTarget,
+    },
+    { bench: name, metric: `${bulkRows} bulk insert, no trigger`, value: bulk.without, unit: 'ms' },
+    { bench: name, metric: `${bulkRows} bulk insert, trigger`, value: bulk.with, unit: 'ms' },
+    {
+      bench: name,
+      metric: 'bulk insert slowdown',
+      value: bulkRatio,
+      unit: '×',
+      target: `≤ ${bulkTarget}×`,
+      pass: bulkRatio <= bulkTarget,
+    },
+    { bench: name, metric: 'unsegmented leads (by design ~10%)', value: (unsegmented[0]?.share ?? 0) * 100, unit: '%' },
+  ];
+}
+
+/** Runs `work` with and without the trigger in turn, on an emptied table; medians in ms. */
+async function alternate(
+  db: SqlDatabase,
+  rounds: number,
+  work: () => Promise<void>,
+): Promise<{ with: number; without: number }> {
+  const times = { with: [] as number[], without: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    // Swap the order each round so neither variant always runs on a warmer cache.
+    const order = round % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const);
+    for (const variant of order) {
+      await db.exec(`truncate public.leads;
+        alter table public.leads ${variant === 'with' ? 'enable' : 'disable'} trigger leads_assign_segment;`);
+      const start = performance.now();
+      await work();
+      times[variant].push(performance.now() - start);
+    }
+  }
+  await db.exec('alter table public.leads enable trigger leads_assign_segment');
+  return { with: median(times.with), without: median(times.without) };
+}
+
+/** 5 branches × 12 regions of active segments, plus a branch that has none (leads stay unsegmented). */
+async function seedSegments(db: SqlDatabase): Promise<string[]> {
+  const industries = await db.query<{ id: string }>(
+    `insert into public.industries (name)
+     select initcap(b) from unnest($1::text[]) with ordinality as t(b, n) order by n
+     returning id`,
+    [[...branches, 'behanger']],
+  );
+  await db.query(
+    `insert into public.lead_segments (code, branch, region, name)
+     select b || '-' || r.code, b, r.code, initcap(b) || ' ' || r.name
+     from unnest($1::text[]) as b cross join public.lfi_regions r`,
+    [branches],
+  );
+  return industries.map((row) => row.id);
+}
+
+/**
+ * The i-th lead: one in ten unknown (a branch without segments, no industry, or no usable
+ * region); of the rest, half give a province as people write it and half only a postcode.
+ */
+function leadRow(i: number, industryIds: readonly string[]): [string | null, string | null, string | null] {
+  const region = regions[i % regions.length] ?? regions[0];
+  const industry = industryIds[i % branches.length] ?? null;
+  switch (i % 20) {
+    case 0:
+      return [industryIds[branches.length] ?? null, region[1], null];
+    case 10:
+      return [i % 40 === 10 ? null : industry, null, 'ABCD'];
+    default:
+      return i % 2 === 0 ? [industry, region[1], null] : [industry, null, region[2]];
+  }
+}
+
+/** The same mix as `leadRow`, generated in SQL: $1 industry ids, $2 provinces, $3 postcodes. */
+const bulkInsert = `insert into public.leads (industry_id, province, postcode)
+  select case
+           when g % 20 = 0 then ($1::uuid[])[${branches.length + 1}]
+           when g % 40 = 10 then null
+           else ($1::uuid[])[1 + g % ${branches.length}]
+         end,
+         case when g % 20 <> 10 and g % 2 = 0 then ($2::text[])[1 + g % ${regions.length}] end,
+         case when g % 20 = 10 then 'ABCD' when g % 2 = 1 then ($3::text[])[1 + g % ${regions.length}] end
+  from generate_series(0, ${bulkRows - 1}) as g`;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? 0;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
+}
+
+async function migrated(db: SqlDatabase): Promise<SqlDatabase> {
+  await migrate(db);
+  return db;
+}
+
+/** A throw-away database on the server, dropped on close, so the bench never touches real data. */
+async function scratchPostgres(serverUrl: string): Promise<SqlDatabase> {
+  const name = `lfi_bench_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  await onServer(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await migrated(openPostgres(url.toString(), { maxConnections: 1 }));
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await onServer(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

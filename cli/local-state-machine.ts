@@ -1,0 +1,76 @@
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { synthesizeNightlyStateMachine } from '../infra/synthesize.ts';
+import { createAggregateHandler } from '../lambdas/aggregate/handler.ts';
+import { createOrchestrateHandler } from '../lambdas/orchestrate/handler.ts';
+import { createPlanHandler } from '../lambdas/plan/handler.ts';
+import { createRecordFailureHandler } from '../lambdas/record-failure/handler.ts';
+import type { Runtime } from '../shared/runtime/runtime.ts';
+
+export type ExecutionResult =
+  | { readonly status: 'SUCCEEDED'; readonly output: Record<string, unknown> }
+  | { readonly status: 'FAILED'; readonly error: string; readonly cause?: string };
+
+/**
+ * Runs the nightly state machine exactly as CDK synthesizes it, with aws-local-stepfunctions:
+ * each Task state is mapped to the real Lambda handler (built on this process's runtime, so the
+ * configured database), the SNS alert to a log line.
+ */
+export async function runNightlyLocally(runtime: Runtime, input: Record<string, unknown>): Promise<ExecutionResult> {
+  const { definition, taskStates } = await synthesizeNightlyStateMachine();
+  const provide = async () => runtime;
+  const handlers: Record<string, (event: unknown) => Promise<unknown>> = {
+    aggregate: lambda(createAggregateHandler(provide), 'aggregate'),
+    plan: lambda(createPlanHandler(provide), 'plan'),
+    orchestrate: lambda(createOrchestrateHandler(provide), 'orchestrate'),
+    'record-failure': lambda(createRecordFailureHandler(provide), 'record-failure'),
+    alert: async (event) => {
+      runtime.logger.error('alert sent (locally: logged only)', { alert: event });
+      return { MessageId: 'local' };
+    },
+  };
+  const localHandlers = Object.fromEntries(
+    Object.entries(taskStates).map(([state, role]) => {
+      const handler = handlers[role];
+      if (!handler) throw new Error(`No local handler for task state ${state} (${role}).`);
+      return [state, handler];
+    }),
+  );
+  const machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0]);
+  const execution = machine.run(input, { overrides: { taskResourceLocalHandlers: localHandlers } });
+  try {
+    return { status: 'SUCCEEDED', output: (await execution.result) as Record<string, unknown> };
+  } catch (error) {
+    const failure = error as { name?: string; message?: string; cause?: unknown };
+    return {
+      status: 'FAILED',
+      error: failure.name ?? 'Error',
+      cause: typeof failure.cause === 'string' ? failure.cause : failure.message,
+    };
+  }
+}
+
+function lambda(
+  handler: (event: unknown, context: Context) => Promise<unknown>,
+  name: string,
+): (event: unknown) => Promise<unknown> {
+  return (event) => handler(event, localContext(name));
+}
+
+function localContext(name: string): Context {
+  const deadline = Date.now() + 15 * 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `lfi-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:lfi-${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/lfi-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done() {},
+    fail() {},
+    succeed() {},
+  };
+}

@@ -1,0 +1,210 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../shared/config/config.ts';
+import { describeDatabase } from '../shared/db/describe-database.ts';
+import { isSqlDatabase } from '../shared/db/database.port.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { loadDemo } from '../shared/demo/demo-data.ts';
+import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
+import { silentLogger } from '../shared/runtime/logger.ts';
+import { createRuntime, type Runtime } from '../shared/runtime/runtime.ts';
+import { runNightlyLocally } from './local-state-machine.ts';
+import { formatRunReport, readRunReport, summarise } from './run-report.ts';
+
+const usage = `Lead Flow Intelligence
+
+Usage: lfi <command> [options]
+
+  migrate                               apply pending migrations to the configured database
+  demo [--days N] [--seed S]            load the demo data set (default 28 days, seed 42)
+  run [--date D] [--dry-run] [--json]   run the nightly state machine for a date (default yesterday)
+  backfill --from D --to D              run it for each date in order, with progress
+  serve [--port 8787]                   the API and dashboard locally
+  start                                 first run: migrate and load demo data; then run for yesterday
+
+The database: DATABASE_URL (PostgreSQL), else SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY, else the
+embedded database in LFI_DATA_DIR (default .lfi/). Dates are YYYY-MM-DD business days (Europe/Amsterdam).`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export async function main(argv: readonly string[], out: (text: string) => void = console.log): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    out(usage);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+  const runtime = await createRuntime(config, { logger: silentLogger });
+  try {
+    switch (command) {
+      case 'migrate':
+        return await migrateCommand(runtime, out);
+      case 'demo':
+        return await demoCommand(runtime, rest, out);
+      case 'run':
+        return await runCommand(runtime, rest, out);
+      case 'backfill':
+        return await backfillCommand(runtime, rest, out);
+      case 'serve':
+        return await serveCommand(runtime, rest, out);
+      case 'start':
+        return await startCommand(runtime, out);
+      default:
+        throw new UsageError(`Unknown command "${command}". Run \`lfi help\` for the commands.`);
+    }
+  } finally {
+    if (command !== 'serve') await runtime.db.close();
+  }
+}
+
+async function migrateCommand(runtime: Runtime, out: (text: string) => void): Promise<number> {
+  const { applied } = await migrateDatabase(runtime);
+  out(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'Database is up to date.');
+  return 0;
+}
+
+async function migrateDatabase(runtime: Runtime): Promise<{ applied: string[] }> {
+  if (!isSqlDatabase(runtime.db)) {
+    throw new UsageError(
+      'Migrations are applied to Supabase with the Supabase CLI (`supabase db push`); lfi migrate needs the embedded database or DATABASE_URL.',
+    );
+  }
+  return migrate(runtime.db);
+}
+
+/** The embedded database is the user's own: bring it up to date before any command uses it. */
+async function ensureEmbeddedSchema(runtime: Runtime): Promise<void> {
+  if (runtime.db.kind === 'pglite') await migrateDatabase(runtime);
+}
+
+async function demoCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { days: { type: 'string', default: '28' }, seed: { type: 'string', default: '42' } },
+  });
+  await ensureEmbeddedSchema(runtime);
+  const summary = await loadDemo(runtime.db, runtime.ads, {
+    days: positiveInteger(values.days, '--days'),
+    seed: positiveInteger(values.seed, '--seed', 0),
+    today: businessDayOf(runtime.clock.now(), runtime.config.LFI_TIME_ZONE),
+  });
+  out(`Demo data loaded: ${JSON.stringify(summary)}`);
+  return 0;
+}
+
+async function runCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      date: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const date = values.date === undefined ? undefined : isoDate(values.date, '--date');
+  await ensureEmbeddedSchema(runtime);
+  return runAndReport(runtime, { date, dryRun: values['dry-run'] }, values.json, out);
+}
+
+async function runAndReport(
+  runtime: Runtime,
+  input: { date?: string | undefined; dryRun: boolean },
+  json: boolean,
+  out: (text: string) => void,
+): Promise<number> {
+  const date = input.date ?? yesterday(runtime.clock.now(), runtime.config.LFI_TIME_ZONE);
+  const execution = await runNightlyLocally(runtime, { date, dryRun: input.dryRun });
+  const rows = await readRunReport(runtime.db, date);
+  const summary = summarise(rows);
+  if (json) {
+    out(JSON.stringify({ date, dryRun: input.dryRun, execution, summary, segments: rows }, null, 2));
+  } else {
+    out(formatRunReport(rows));
+    out('');
+    out(
+      `${execution.status === 'SUCCEEDED' ? 'Run succeeded' : 'Run FAILED'} for ${date}${input.dryRun ? ' (dry run)' : ''}: ` +
+        `${summary.segments} segments, target ${summary.target} vs actual ${summary.actual} leads; decisions ${JSON.stringify(summary.decisions)}.`,
+    );
+    if (execution.status === 'FAILED') out(`${execution.error}: ${execution.cause ?? ''}`);
+  }
+  return execution.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+async function backfillCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: { from: { type: 'string' }, to: { type: 'string' } } });
+  if (!values.from || !values.to) throw new UsageError('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD.');
+  const from = isoDate(values.from, '--from');
+  const to = isoDate(values.to, '--to');
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}.`);
+  const dates = dateRange(from, to);
+  if (dates.length > 366) throw new UsageError(`A backfill covers at most 366 days; ${from}..${to} is ${dates.length}.`);
+  await ensureEmbeddedSchema(runtime);
+  let failed = 0;
+  for (const [index, date] of dates.entries()) {
+    progress(index, dates.length, date);
+    const execution = await runNightlyLocally(runtime, { date });
+    if (execution.status === 'FAILED') {
+      failed += 1;
+      process.stderr.write(`\n${date} failed: ${execution.error}: ${execution.cause ?? ''}\n`);
+    }
+  }
+  progress(dates.length, dates.length, to);
+  process.stderr.write('\n');
+  out(`Backfilled ${dates.length - failed} of ${dates.length} days (${from} to ${to}).`);
+  return failed ? 1 : 0;
+}
+
+async function serveCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: { port: { type: 'string', default: '8787' } } });
+  await ensureEmbeddedSchema(runtime);
+  const { startLocalServer } = await import('../shared/api/local-server.ts');
+  const server = await startLocalServer({ runtime, port: positiveInteger(values.port, '--port') });
+  out(`LFI API and dashboard on ${server.url}`);
+  out(`Development admin token (valid 12 hours):\n${server.token}`);
+  const stop = async () => {
+    await server.close();
+    await runtime.db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise(() => {});
+}
+
+async function startCommand(runtime: Runtime, out: (text: string) => void): Promise<number> {
+  out(`Database: ${describeDatabase(runtime.config)}`);
+  await ensureEmbeddedSchema(runtime);
+  const segments = await runtime.db.rpc('lfi_segment_count');
+  if (segments === 0) {
+    out('First run: loading the demo data set (28 days)…');
+    const summary = await loadDemo(runtime.db, runtime.ads, {
+      days: 28,
+      seed: runtime.config.LFI_SIM_SEED,
+      today: businessDayOf(runtime.clock.now(), runtime.config.LFI_TIME_ZONE),
+    });
+    out(`Demo data loaded: ${JSON.stringify(summary)}`);
+  }
+  const code = await runAndReport(runtime, { dryRun: false }, false, out);
+  out('\nNext: `npm run lfi -- serve` for the API and dashboard; `npm run lfi -- run --date YYYY-MM-DD` for another day.');
+  return code;
+}
+
+function progress(done: number, total: number, label: string): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`);
+}
+
+function isoDate(value: string, flag: string): string {
+  if (!isIsoDate(value)) throw new UsageError(`${flag} must be a real date written YYYY-MM-DD; got "${value}".`);
+  return value;
+}
+
+function positiveInteger(value: string | undefined, flag: string, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}; got "${value}".`);
+  return n;
+}
+
+

@@ -1,0 +1,3 @@
+import { createLfiApp } from './lfi-app.ts';
+
+createLfiApp().app.synth();

@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: entries and the lock file are resolved from here, whatever the cwd. */
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface LfiFunctionProps {
+  /** Entry file relative to the repository root, e.g. `lambdas/plan/handler.ts` (exports `handler`). */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  /** Packages installed beside the bundle instead of bundled (ones that load files at run time). */
+  readonly nodeModules?: readonly string[];
+}
+
+/**
+ * NodejsFunction with the house defaults, written once:
+ * - nodejs24.x on ARM64 (Graviton: cheaper per ms, same code);
+ * - one ESM file, minified, with source maps switched on so stack traces point at the TypeScript;
+ * - everything bundled, the AWS SDK included: the runtime's built-in SDK lags ours and is not
+ *   pinned, so the version the tests ran is the version deployed;
+ * - X-Ray tracing, a log group kept for three months, 30 s and 512 MB unless told otherwise;
+ * - its own role that may write only to that log group (no AWS managed policy with `logs:*` on `*`).
+ */
+export class LfiFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: LfiFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${projectRoot}${props.entry}`,
+      handler: 'handler',
+      depsLockFilePath: `${projectRoot}package-lock.json`,
+      projectRoot,
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 512,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        externalModules: [],
+        nodeModules: props.nodeModules ? [...props.nodeModules] : undefined,
+        // Bundled CommonJS dependencies call require(), which ESM lacks: give them one.
+        banner: "import { createRequire as lfiCreateRequire } from 'node:module'; const require = lfiCreateRequire(import.meta.url);",
+        mainFields: ['module', 'main'],
+      },
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { type CfnElement, CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct, IConstruct } from 'constructs';
+import { Alerts } from './alerts.construct.ts';
+import { LfiFunction } from './lfi-function.construct.ts';
+import { NightlyPipeline } from './nightly-pipeline.construct.ts';
+import { NightlySchedule } from './nightly-schedule.construct.ts';
+import type { LfiSettings } from './settings.ts';
+
+export interface LeadFlowIntelligenceStackProps extends StackProps {
+  readonly settings: LfiSettings;
+}
+
+/**
+ * Lead Flow Intelligence on AWS: the nightly pipeline, its schedule and its alerts. Secrets are
+ * referenced by name, never created here, so their values stay out of code and templates.
+ *
+ * For the HTTP API (a construct of its own), the stack exposes what every Lambda needs:
+ * `lambdaEnvironment` for `LfiFunction`'s environment and `supabaseServiceRoleSecret` to grantRead.
+ */
+export class LeadFlowIntelligenceStack extends Stack {
+  readonly lambdaEnvironment: Readonly<Record<string, string>>;
+  readonly supabaseServiceRoleSecret: ISecret;
+  readonly googleAdsSecret: ISecret;
+  readonly alerts: Alerts;
+  readonly pipeline: NightlyPipeline;
+  readonly functions: Readonly<Record<'aggregate' | 'plan' | 'orchestrate' | 'recordFailure', LfiFunction>>;
+
+  constructor(scope: Construct, id: string, props: LeadFlowIntelligenceStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.supabaseServiceRoleSecret = Secret.fromSecretNameV2(
+      this,
+      'SupabaseServiceRoleKey',
+      settings.supabaseServiceRoleSecretName,
+    );
+    this.googleAdsSecret = Secret.fromSecretNameV2(this, 'GoogleAdsCredentials', settings.googleAdsSecretName);
+    this.lambdaEnvironment = {
+      SUPABASE_URL: settings.supabaseUrl ?? this.supabaseUrlParameter().valueAsString,
+      SUPABASE_SERVICE_ROLE_SECRET_ID: settings.supabaseServiceRoleSecretName,
+      LFI_ADS_CHANNEL: settings.adsChannel,
+      LFI_TIME_ZONE: settings.timeZone,
+      POWERTOOLS_SERVICE_NAME: 'lead-flow-intelligence',
+    };
+    const adsEnvironment = { ...this.lambdaEnvironment, GOOGLE_ADS_SECRET_ID: settings.googleAdsSecretName };
+    const stepTimeout = Duration.minutes(5);
+
+    this.functions = {
+      aggregate: new LfiFunction(this, 'Aggregate', {
+        entry: 'lambdas/aggregate/handler.ts',
+        description: 'Nightly step 1: aggregates leads, acceptance, revenue and ad spend per segment per day.',
+        environment: adsEnvironment,
+        timeout: stepTimeout,
+      }),
+      plan: new LfiFunction(this, 'Plan', {
+        entry: 'lambdas/plan/handler.ts',
+        description: 'Nightly step 2: plans target leads per segment from partner capacity and computes the gap.',
+        environment: this.lambdaEnvironment,
+        timeout: stepTimeout,
+      }),
+      orchestrate: new LfiFunction(this, 'Orchestrate', {
+        entry: 'lambdas/orchestrate/handler.ts',
+        description: 'Nightly step 3: steers each segment’s Google Ads daily budget within the safety limits.',
+        environment: adsEnvironment,
+        timeout: stepTimeout,
+      }),
+      recordFailure: new LfiFunction(this, 'RecordFailure', {
+        entry: 'lambdas/record-failure/handler.ts',
+        description: 'Records a failed nightly run and words the alert.',
+        environment: this.lambdaEnvironment,
+      }),
+    };
+    // Least privilege: only the steps that talk to Google Ads can read its credentials.
+    for (const { function: fn } of Object.values(this.functions)) this.supabaseServiceRoleSecret.grantRead(fn);
+    this.googleAdsSecret.grantRead(this.functions.aggregate.function);
+    this.googleAdsSecret.grantRead(this.functions.orchestrate.function);
+
+    this.alerts = new Alerts(this, 'Alerts', { email: settings.alertEmail });
+    this.pipeline = new NightlyPipeline(this, 'NightlyPipeline', {
+      aggregate: this.functions.aggregate.function,
+      plan: this.functions.plan.function,
+      orchestrate: this.functions.orchestrate.function,
+      recordFailure: this.functions.recordFailure.function,
+      alertTopic: this.alerts.topic,
+    });
+    this.alerts.alarmOnFailedExecutions(this.pipeline.stateMachine);
+    new NightlySchedule(this, 'NightlySchedule', {
+      stateMachine: this.pipeline.stateMachine,
+      timeZone: settings.timeZone,
+      enabled: settings.scheduleEnabled,
+    });
+  }
+
+  /** The CloudFormation logical id of an L2 construct's resource, e.g. to find it in the template. */
+  logicalIdOf(construct: IConstruct): string {
+    return this.getLogicalId(construct.node.defaultChild as CfnElement);
+  }
+
+  /** Without the lfi:supabaseUrl context value, the URL is asked for at deploy time instead. */
+  private supabaseUrlParameter(): CfnParameter {
+    return new CfnParameter(this, 'SupabaseUrl', {
+      type: 'String',
+      description: 'The Supabase project URL (https://<ref>.supabase.co); or set the lfi:supabaseUrl context value.',
+      allowedPattern: '^https://\\S+$',
+      constraintDescription: 'must be an https URL',
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { Validations } from 'aws-cdk-lib';
+import type { LeadFlowIntelligenceStack } from './lfi-stack.ts';
+
+/** The cdk-nag findings we accept, each on the construct it concerns, with the reason why. */
+export function acknowledgeNagFindings(stack: LeadFlowIntelligenceStack): void {
+  for (const lfiFunction of Object.values(stack.functions)) {
+    Validations.of(lfiFunction).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray accepts trace segments only on Resource "*" (xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions).',
+    });
+  }
+  const stateMachine = stack.pipeline.stateMachine;
+  Validations.of(stateMachine).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Step Functions log delivery (logs:CreateLogDelivery and related actions) and X-Ray tracing support only Resource "*".',
+  });
+  for (const { function: fn } of Object.values(stack.functions)) {
+    const logicalId = stack.logicalIdOf(fn);
+    Validations.of(stateMachine).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+      reason:
+        'The state machine may invoke any version or alias of its own four pipeline functions, which is what the ":*" qualifier covers; no other function is allowed.',
+    });
+  }
+}

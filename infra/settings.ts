@@ -1,0 +1,69 @@
+import type { Construct } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * Deployment settings, read once from CDK context (`cdk.json` "context" or `-c lfi:key=value`).
+ * Each has a default so `cdk synth` works with none given; a bad value fails naming its key.
+ */
+const contextKeys = {
+  supabaseUrl: 'lfi:supabaseUrl',
+  adsChannel: 'lfi:adsChannel',
+  alertEmail: 'lfi:alertEmail',
+  googleAdsSecretName: 'lfi:googleAdsSecretName',
+  supabaseServiceRoleSecretName: 'lfi:supabaseServiceRoleSecretName',
+  timeZone: 'lfi:timeZone',
+  scheduleEnabled: 'lfi:scheduleEnabled',
+} as const;
+
+const secretName = z.string().regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name');
+
+const settingsSchema = z.object({
+  // Absent: the stack asks for it as the SupabaseUrl parameter at deploy time instead.
+  supabaseUrl: z.url({ protocol: /^https$/ }).optional(),
+  adsChannel: z.enum(['google-ads', 'simulated']).default('google-ads'),
+  alertEmail: z.email().optional(),
+  googleAdsSecretName: secretName.default('lfi/google-ads'),
+  supabaseServiceRoleSecretName: secretName.default('lfi/supabase-service-role-key'),
+  timeZone: z
+    .string()
+    .default('Europe/Amsterdam')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Amsterdam' }),
+  // `-c` passes strings, cdk.json passes JSON: accept both spellings of a boolean.
+  scheduleEnabled: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+    .default(true),
+});
+
+export type LfiSettings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** The settings from a construct tree's context; throws a SettingsError naming each bad key. */
+export function readSettings(scope: Construct): LfiSettings {
+  const raw = Object.fromEntries(
+    Object.entries(contextKeys).map(([setting, key]) => [setting, scope.node.tryGetContext(key)]),
+  );
+  return parseSettings(raw);
+}
+
+export function parseSettings(raw: Record<string, unknown>): LfiSettings {
+  const parsed = settingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const setting = String(issue.path[0]);
+    const key = contextKeys[setting as keyof typeof contextKeys] ?? setting;
+    return `context value ${key}=${JSON.stringify(raw[setting])} ${issue.message}`;
+  });
+  throw new SettingsError(`Invalid CDK context: ${problems.join('; ')}.`);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

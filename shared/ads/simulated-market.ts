@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.port.ts';
+import type {
+  AdsChannel,
+  BudgetChange,
+  BudgetChangeResult,
+  CampaignBudget,
+  CampaignDailyMetrics,
+  CampaignRef,
+} from './ads-channel.port.ts';
+import {
+  addDays,
+  BRANCH_PROFILES,
+  branchProfile,
+  campaignEconomics,
+  leadSecondOfDay,
+  organicLeads,
+  postcodeIn,
+  simulateCampaignDay,
+} from './simulated-economics.ts';
+import { type Random, randomFor, uuidFrom } from './simulated-random.ts';
+
+/**
+ * The simulated ads market (DESIGN.md §6), the embedded default ads channel. Spend buys clicks
+ * and leads at each campaign's hidden cost, with noise and diminishing returns; the leads land in
+ * public.leads and partners accept or reject them over the next days. Every draw comes from a
+ * stream keyed by (seed, campaign, date), so a seed gives the same market whatever the call
+ * order. All state is in the database (migration 20261125000300), reached only through `rpc`, so
+ * the market runs on every adapter and survives between instances.
+ */
+export interface SimulatedMarketOptions {
+  readonly seed: number;
+  /** Campaign ids whose budget changes fail, so the pipeline's partial-failure path can be tested. */
+  readonly failCampaigns?: ReadonlySet<string>;
+  /** The business time zone whose calendar days are simulated. */
+  readonly timeZone?: string;
+}
+
+export interface AdvanceResult {
+  /** The days simulated by this call, in order. */
+  readonly simulatedDates: readonly string[];
+  readonly leadsCreated: number;
+  readonly leadsDecided: number;
+  /** The last day simulated so far (null before the first). */
+  readonly lastDate: string | null;
+}
+
+export interface SimulatedMarket extends AdsChannel {
+  readonly seed: number;
+  /**
+   * Simulates every day after the last simulated one up to and including `date`, in order. The
+   * very first call simulates `date` only: the market starts on the first day it is asked about.
+   */
+  advanceTo(date: string): Promise<AdvanceResult>;
+}
+
+const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+const stateSchema = z.object({
+  lastDate: dateText.nullable(),
+  campaigns: z.array(
+    z.object({
+      customerId: z.string(),
+      campaignId: z.string(),
+      segmentId: z.string(),
+      active: z.boolean(),
+      branch: z.string(),
+      region: z.string(),
+      registered: z.boolean(),
+      budgetId: z.string().nullable(),
+      budgetMicros: z.number().int().nullable(),
+      cpcMicros: z.number().int().nullable(),
+      conversionRate: z.number().nullable(),
+      marketClicks: z.number().int().nullable(),
+    }),
+  ),
+  segments: z.array(
+    z.object({
+      segmentId: z.string(),
+      branch: z.string(),
+      region: z.string(),
+      regionName: z.string(),
+      industryId: z.string().nullable(),
+    }),
+  ),
+});
+type MarketState = z.infer<typeof stateSchema>;
+type Segment = MarketState['segments'][number];
+
+const metricsSchema = z.array(
+  z.object({
+    customerId: z.string(),
+    campaignId: z.string(),
+    date: dateText,
+    costMicros: z.number().int(),
+    clicks: z.number().int(),
+    conversions: z.number(),
+  }),
+);
+const applyResultsSchema = z.array(z.object({ ok: z.boolean(), error: z.string().nullable() }));
+const recordedSchema = z.object({ recorded: z.boolean(), leads: z.number().int(), decided: z.number().int() });
+
+const LEAD_PRICES_CENTS = {
+  ...Object.fromEntries(Object.entries(BRANCH_PROFILES).map(([branch, p]) => [branch, p.leadPriceCents])),
+  '*': branchProfile('').leadPriceCents,
+};
+
+export function createSimulatedMarket(db: Database, options: SimulatedMarketOptions): SimulatedMarket {
+  const { seed, failCampaigns = new Set<string>(), timeZone = 'Europe/Amsterdam' } = options;
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`The market's seed must be an integer, got ${seed}.`);
+
+  /** The market's state, with every mapped campaign registered first (budget 0, its own economics). */
+  async function loadState(): Promise<MarketState> {
+    const state = stateSchema.parse(await db.rpc('lfi_sim_state'));
+    const unregistered = state.campaigns.filter((c) => !c.registered);
+    if (unregistered.length === 0) return state;
+    await db.rpc('lfi_sim_register', {
+      p_campaigns: unregistered.map((c) => ({
+        customerId: c.customerId,
+        campaignId: c.campaignId,
+        // Derived from the campaign id, so unique within the account like Google's budget ids.
+        budgetId: `9${c.campaignId}`,
+        ...campaignEconomics(seed, `${c.customerId}/${c.campaignId}`, c.branch, c.region),
+      })),
+    });
+    return stateSchema.parse(await db.rpc('lfi_sim_state'));
+  }
+
+  function simulateDay(state: MarketState, date: string) {
+    const segments = new Map(state.segments.map((s) => [s.segmentId, s]));
+    const campaignDays: object[] = [];
+    const leads: object[] = [];
+    const addLeads = (segment: Segment, count: number, random: Random) => {
+      for (let i = 0; i < count; i++) {
+        leads.push({
+          id: uuidFrom(random),
+          industryId: segment.industryId,
+          province: segment.regionName,
+          postcode: postcodeIn(segment.region, random),
+          second: leadSecondOfDay(random),
+        });
+      }
+    };
+    for (const c of state.campaigns) {
+      if (!c.active || c.cpcMicros === null || c.conversionRate === null || c.marketClicks === null) continue;
+      const budgetMicros = c.budgetMicros ?? 0;
+      const random = randomFor(seed, 'campaign', c.customerId, c.campaignId, date);
+      const economics = { cpcMicros: c.cpcMicros, conversionRate: c.conversionRate, marketClicks: c.marketClicks };
+      const result = simulateCampaignDay(economics, budgetMicros, date, random);
+      campaignDays.push({ customerId: c.customerId, campaignId: c.campaignId, budgetMicros, ...result });
+      const segment = segments.get(c.segmentId);
+      if (segment) addLeads(segment, result.conversions, random);
+    }
+    for (const segment of state.segments) {
+      const random = randomFor(seed, 'organic', segment.branch, segment.region, date);
+      addLeads(segment, organicLeads(segment.branch, segment.region, date, random), random);
+    }
+    return { campaignDays, leads };
+  }
+
+  async function advanceTo(date: string): Promise<AdvanceResult> {
+    dateText.parse(date);
+    const state = await loadState();
+    const simulatedDates: string[] = [];
+    let leadsCreated = 0;
+    let leadsDecided = 0;
+    let day = state.lastDate === null ? date : addDays(state.lastDate, 1);
+    for (; day <= date; day = addDays(day, 1)) {
+      const { campaignDays, leads } = simulateDay(state, day);
+      const recorded = recordedSchema.parse(
+        await db.rpc('lfi_sim_record_day', {
+          p_date: day,
+          p_seed: seed,
+          p_campaign_days: campaignDays,
+          p_leads: leads,
+          p_lead_prices: LEAD_PRICES_CENTS,
+          p_time_zone: timeZone,
+        }),
+      );
+      // Not recorded: another market instance simulated this day first; its data stands.
+      if (!recorded.recorded) continue;
+      simulatedDates.push(day);
+      leadsCreated += recorded.leads;
+      leadsDecided += recorded.decided;
+    }
+    const lastDate = simulatedDates.at(-1) ?? state.lastDate;
+    return { simulatedDates, leadsCreated, leadsDecided, lastDate };
+  }
+
+  return {
+    name: 'simulated',
+    seed,
+    advanceTo,
+
+    async dailyMetrics(campaigns, from, to): Promise<CampaignDailyMetrics[]> {
+      dateText.parse(from);
+      // Reading a day's report observes that day: it is simulated first.
+      await advanceTo(dateText.parse(to));
+      if (campaigns.length === 0 || from > to) return [];
+      const rows = metricsSchema.parse(
+        await db.rpc('lfi_sim_metrics', { p_campaigns: refs(campaigns), p_from: from, p_to: to }),
+      );
+      return rows;
+    },
+
+    async currentBudgets(campaigns): Promise<CampaignBudget[]> {
+      const state = await loadState();
+      const wanted = new Set(campaigns.map(key));
+      return state.campaigns.flatMap((c) =>
+        wanted.has(key(c)) && c.budgetId !== null
+          ? [
+              {
+                customerId: c.customerId,
+                campaignId: c.campaignId,
+                budgetId: c.budgetId,
+                amountMicros: c.budgetMicros ?? 0,
+                shared: false,
+              },
+            ]
+          : [],
+      );
+    },
+
+    async applyBudgetChanges(customerId, changes, { validateOnly }): Promise<BudgetChangeResult[]> {
+      await loadState();
+      const sent = changes.filter((change) => !failCampaigns.has(change.campaignId));
+      const answers =
+        sent.length === 0
+          ? []
+          : applyResultsSchema.parse(
+              await db.rpc('lfi_sim_apply_budgets', {
+                p_customer_id: customerId,
+                p_changes: sent.map(changeJson),
+                p_validate_only: validateOnly,
+              }),
+            );
+      if (answers.length !== sent.length) {
+        throw new Error(`The simulated market answered ${answers.length} results for ${sent.length} changes.`);
+      }
+      const results = new Map(sent.map((change, i) => [change, answers[i]]));
+      return changes.map((change): BudgetChangeResult => {
+        const answer = results.get(change);
+        if (!answer) {
+          return { change, ok: false, error: `Simulated failure for campaign ${change.campaignId}.` };
+        }
+        return answer.ok ? { change, ok: true } : { change, ok: false, error: answer.error ?? 'Rejected.' };
+      });
+    },
+  };
+}
+
+function key(ref: CampaignRef): string {
+  return `${ref.customerId}/${ref.campaignId}`;
+}
+
+function refs(campaigns: readonly CampaignRef[]) {
+  return campaigns.map((c) => ({ customerId: c.customerId, campaignId: c.campaignId }));
+}
+
+function changeJson(change: BudgetChange) {
+  return {
+    customerId: change.customerId,
+    campaignId: change.campaignId,
+    budgetId: change.budgetId,
+    newAmountMicros: change.newAmountMicros,
+  };
+}

@@ -1,0 +1,155 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import type { Database } from '../db/database.port.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { Clock } from '../runtime/runtime.ts';
+import {
+  ForbiddenError,
+  MalformedJsonError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type FieldProblem,
+} from './api.errors.ts';
+import type { ApiSettings } from './api-settings.ts';
+import { actorFromClaims } from './auth.ts';
+import { httpEdge } from './http-edge.middleware.ts';
+import { type Actor, type OperationContext, operations } from './operations.ts';
+import { type ApiHandlerName, pathMethods, type Route, routeKey, routeList } from './routes.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export interface ApiServices {
+  readonly db: Database;
+  readonly clock: Clock;
+}
+
+export interface ApiHandlerOptions {
+  readonly settings: ApiSettings;
+  readonly logger: Logger;
+  /** The database and clock, built once per cold start by the composition root. */
+  readonly services: () => Promise<ApiServices>;
+}
+
+interface Prepared {
+  route: Route;
+  actor: Actor | null;
+  input?: { params: unknown; query: unknown; body: unknown };
+}
+
+// What the middlewares learned about a request, for the handler: keyed by the event object.
+const prepared = new WeakMap<object, Prepared>();
+
+const routesByKey = new Map(routeList.map((route) => [routeKey(route), route]));
+
+/**
+ * The API's Lambda handler for one handler name of the route table: the route from the event's
+ * route key, the caller's rights, the input checked with zod, then one operation, its result
+ * parsed against the route's response schema. Errors become responses in one place (httpEdge).
+ */
+export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOptions) {
+  return middy<ApiEvent, ApiResult>()
+    .use(httpEdge(options.settings, options.logger))
+    .use(authorize(name, options.settings))
+    .use(parseInput(options.settings))
+    .handler(async (event) => {
+      const state = prepared.get(event);
+      if (!state?.input) throw new Error('The API handler ran without a prepared request.');
+      const { db, clock } = await options.services();
+      const context: OperationContext = { db, now: clock.now(), settings: options.settings, actor: state.actor };
+      const operation = operations[state.route.operationId] as (
+        context: OperationContext,
+        input: Prepared['input'],
+      ) => Promise<unknown>;
+      const body = state.route.response.parse(await operation(context, state.input));
+      return { statusCode: state.route.status, body: JSON.stringify(body) };
+    });
+}
+
+/** Finds the route and checks the caller: 401 without a user, 403 for a write without the admin role. */
+function authorize(name: ApiHandlerName, settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    name: 'authorize',
+    before({ event }) {
+      const route = routeFor(event);
+      if (route.handler !== name) throw new Error(`Route ${event.routeKey} reached the ${name} handler.`);
+      const claims = (event as Partial<APIGatewayProxyEventV2WithJWTAuthorizer>).requestContext?.authorizer?.jwt
+        ?.claims;
+      const actor = actorFromClaims(claims, settings);
+      if (route.auth !== 'public' && !actor) throw new UnauthorizedError();
+      if (route.auth === 'admin' && !actor?.isAdmin) throw new ForbiddenError();
+      prepared.set(event, { route, actor });
+    },
+  };
+}
+
+function routeFor(event: ApiEvent): Route {
+  const route = routesByKey.get(event.routeKey);
+  if (route) return route;
+  const path = event.routeKey.startsWith('ANY ') ? event.routeKey.slice(4) : undefined;
+  const allow = path === undefined ? undefined : pathMethods.get(path);
+  if (path !== undefined && allow) throw new MethodNotAllowedError(event.requestContext.http.method, path, allow);
+  throw new NotFoundError(`No such endpoint: ${event.requestContext.http.method} ${event.rawPath}.`);
+}
+
+const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Size, media type and JSON of the body, then params, query and body against the route's schemas. */
+function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    name: 'parseInput',
+    before({ event }) {
+      const state = prepared.get(event);
+      if (!state) throw new Error('parseInput ran before authorize.');
+      const { route } = state;
+      const raw = event.body ?? '';
+      const size = Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (size > settings.maxBodyBytes) throw new PayloadTooLargeError(settings.maxBodyBytes);
+      let body: unknown;
+      if (route.body) {
+        const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+        if (text === '' && route.bodyOptional) body = {};
+        else {
+          if (!jsonContentType.test(event.headers?.['content-type'] ?? '')) throw new UnsupportedMediaTypeError();
+          try {
+            body = JSON.parse(text);
+          } catch {
+            throw new MalformedJsonError();
+          }
+        }
+      }
+      const problems: FieldProblem[] = [];
+      const params = check('params', route.params, event.pathParameters ?? {}, problems);
+      const query = check('query', route.query, event.queryStringParameters ?? {}, problems);
+      const parsedBody = check('body', route.body, body, problems);
+      if (problems.length > 0) throw new ValidationError(problems);
+      state.input = { params, query, body: parsedBody };
+    },
+  };
+}
+
+function check(where: string, schema: z.ZodType | undefined, value: unknown, problems: FieldProblem[]): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const field = [where, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems.push({ field: `${field}.${key}`, message: 'is not a known field' });
+    } else if (issue.path.length === 0 && issue.code === 'invalid_type') {
+      problems.push({ field, message: 'must be a JSON object' });
+    } else {
+      problems.push({ field, message: issue.message });
+    }
+  }
+  return undefined;
+}

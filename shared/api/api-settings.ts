@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { DEFAULT_TIME_ZONE } from '../domain/business-day.ts';
+
+/**
+ * The HTTP API's settings, read once at cold start. The admin role is read from the claim at
+ * `LFI_API_ADMIN_CLAIM` (a dotted path into the token's claims; default `app_metadata.role`,
+ * which only Supabase's service role can set) and must equal `LFI_API_ADMIN_ROLE` (default admin).
+ */
+export interface ApiSettings {
+  readonly timeZone: string;
+  readonly allowedOrigins: readonly string[];
+  readonly adminClaim: string;
+  readonly adminRole: string;
+  /** Strict-Transport-Security only where the API is served over HTTPS (AWS), not on localhost. */
+  readonly hsts: boolean;
+  readonly maxBodyBytes: number;
+}
+
+export const defaultApiSettings: ApiSettings = {
+  timeZone: DEFAULT_TIME_ZONE,
+  allowedOrigins: ['http://localhost:8787'],
+  adminClaim: 'app_metadata.role',
+  adminRole: 'admin',
+  hsts: false,
+  maxBodyBytes: 16 * 1024,
+};
+
+const apiEnvSchema = z.object({
+  LFI_TIME_ZONE: z.string().trim().min(1).default(defaultApiSettings.timeZone),
+  LFI_API_ALLOWED_ORIGINS: z
+    .string()
+    .default(defaultApiSettings.allowedOrigins.join(','))
+    .transform((list) => list.split(',').map((origin) => origin.trim()))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  LFI_API_ADMIN_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a dotted claim path such as app_metadata.role')
+    .default(defaultApiSettings.adminClaim),
+  LFI_API_ADMIN_ROLE: z.string().trim().min(1).default(defaultApiSettings.adminRole),
+  LFI_API_HSTS: z.enum(['true', 'false']).default('false'),
+});
+
+export function loadApiSettings(env: Readonly<Record<string, string | undefined>> = process.env): ApiSettings {
+  const parsed = apiEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new Error(`Invalid API configuration: ${problems.join('; ')}.`);
+  }
+  const env_ = parsed.data;
+  return {
+    ...defaultApiSettings,
+    timeZone: env_.LFI_TIME_ZONE,
+    allowedOrigins: env_.LFI_API_ALLOWED_ORIGINS,
+    adminClaim: env_.LFI_API_ADMIN_CLAIM,
+    adminRole: env_.LFI_API_ADMIN_ROLE,
+    hsts: env_.LFI_API_HSTS === 'true',
+  };
+}

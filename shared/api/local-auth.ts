@@ -1,0 +1,51 @@
+import { type CryptoKey, type JWTPayload, errors, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { UnauthorizedError } from './api.errors.ts';
+
+/**
+ * Local stand-in for Supabase Auth and API Gateway's JWT authorizer: an ES256 key pair made at
+ * start, tokens signed with it, and the same checks API Gateway makes (signature, issuer,
+ * audience, expiry). Tokens from another run of the server are forged as far as this one knows.
+ */
+export interface LocalAuth {
+  readonly issuer: string;
+  readonly audience: string;
+  sign(claims: JWTPayload, options?: { expiresIn?: string | number }): Promise<string>;
+  /** The verified claims, or an UnauthorizedError saying what was wrong. */
+  verify(authorization: string | undefined): Promise<JWTPayload>;
+}
+
+export async function createLocalAuth(issuer = 'lfi-local', audience = 'authenticated'): Promise<LocalAuth> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  return {
+    issuer,
+    audience,
+    sign: (claims, options = {}) => sign(privateKey, issuer, audience, claims, options.expiresIn ?? '12h'),
+    async verify(authorization) {
+      const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '')?.[1];
+      if (!token) throw new UnauthorizedError();
+      try {
+        const { payload } = await jwtVerify(token, publicKey, { issuer, audience, algorithms: ['ES256'] });
+        return payload;
+      } catch (error) {
+        if (error instanceof errors.JWTExpired) throw new UnauthorizedError('The token has expired: sign in again.');
+        throw new UnauthorizedError('The token is not valid here: sign in again.');
+      }
+    },
+  };
+}
+
+function sign(
+  key: CryptoKey,
+  issuer: string,
+  audience: string,
+  claims: JWTPayload,
+  expiresIn: string | number,
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key);
+}

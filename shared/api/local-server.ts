@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import type { JWTPayload } from 'jose';
+import type { Database } from '../db/database.port.ts';
+import type { Logger } from '../runtime/logger.ts';
+import type { Clock } from '../runtime/runtime.ts';
+import { PayloadTooLargeError } from './api.errors.ts';
+import { type ApiEvent, type ApiResult, createApiHandler } from './api-handler.ts';
+import { type ApiSettings, loadApiSettings } from './api-settings.ts';
+import { corsAllowedHeaders, errorResponse, responseHeaders } from './http-edge.middleware.ts';
+import { createLocalAuth } from './local-auth.ts';
+import { type ApiHandlerName, apiHandlerNames, handlerForPath, matchRoute, routeKey } from './routes.ts';
+
+/**
+ * The route table served on this machine the way API Gateway serves it in AWS: each request is
+ * matched to a route, its bearer token checked like the JWT authorizer does, and turned into an
+ * HTTP API payload 2.0 event for the same middy handlers the Lambdas run.
+ */
+export interface LocalServerOptions {
+  readonly runtime: {
+    readonly db: Database;
+    readonly clock: Clock;
+    readonly logger: Logger;
+    readonly config?: { readonly LFI_TIME_ZONE: string };
+  };
+  /** 0 picks a free port (tests). */
+  readonly port?: number;
+  readonly host?: string;
+  readonly settings?: Partial<ApiSettings>;
+}
+
+export interface LocalServer {
+  readonly url: string;
+  readonly port: number;
+  /** A development admin token, valid 12 hours, signed by this server's key. */
+  readonly token: string;
+  /** Signs a token this server accepts (tests make user, admin and expired tokens with it). */
+  signToken(claims: JWTPayload, options?: { expiresIn?: string | number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+// API Gateway's own limit; a body above it is not even read.
+const maxRequestBytes = 10 * 1024 * 1024;
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const { runtime } = options;
+  const port = options.port ?? 8787;
+  const fromEnv = loadApiSettings(process.env);
+  const settings: ApiSettings = {
+    ...fromEnv,
+    timeZone: runtime.config?.LFI_TIME_ZONE ?? fromEnv.timeZone,
+    ...options.settings,
+  };
+  const auth = await createLocalAuth();
+  const services = async () => ({ db: runtime.db, clock: runtime.clock });
+  const handlers = new Map(
+    apiHandlerNames.map((name) => [name, createApiHandler(name, { settings, logger: runtime.logger, services })]),
+  );
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      send(res, errorResponse(error, settings, req.headers.origin, runtime.logger));
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = matchRoute(method, url.pathname);
+
+    if (method === 'OPTIONS' && req.headers['access-control-request-method'] && match.kind !== 'none') {
+      req.resume();
+      return send(res, preflight(settings, origin, match.kind === 'route' ? [match.route.method] : match.allow));
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, settings.maxBodyBytes);
+    } catch (error) {
+      return send(res, errorResponse(error, settings, origin, runtime.logger), true);
+    }
+
+    let handler: ApiHandlerName = 'docs';
+    let key = '$default';
+    let claims: JWTPayload | undefined;
+    if (match.kind === 'wrong-method') {
+      handler = handlerForPath(match.path);
+      key = `ANY ${match.path}`;
+    } else if (match.kind === 'route') {
+      handler = match.route.handler;
+      key = routeKey(match.route);
+      if (match.route.auth !== 'public') {
+        try {
+          claims = await auth.verify(req.headers.authorization);
+        } catch (error) {
+          return send(res, errorResponse(error, settings, origin, runtime.logger));
+        }
+      }
+    }
+    const event = toEvent(req, url, key, match.kind === 'route' ? match.pathParameters : undefined, body, claims);
+    const run = handlers.get(handler);
+    if (!run) throw new Error(`No API handler named ${handler}.`);
+    send(res, await run(event, lambdaContext(handler)));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const adminClaims = nestedClaim(settings.adminClaim, settings.adminRole);
+  const token = await auth.sign({ sub: 'local-admin', email: 'admin@localhost', role: 'authenticated', ...adminClaims });
+  return {
+    url: `http://${address.address === '::1' ? '[::1]' : address.address}:${address.port}`,
+    port: address.port,
+    token,
+    signToken: (claims, signOptions) => auth.sign(claims, signOptions),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Reads the body, keeping at most `limit` bytes: more is a 413 (drained, so the client sees the answer). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxRequestBytes) throw new PayloadTooLargeError(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxRequestBytes) break;
+    if (size <= limit) chunks.push(chunk);
+  }
+  if (size > limit) throw new PayloadTooLargeError(limit);
+  return Buffer.concat(chunks);
+}
+
+const textual = /^(?:text\/|application\/(?:[\w.+-]+\+)?(?:json|xml|x-www-form-urlencoded))/i;
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  key: string,
+  pathParameters: Record<string, string> | undefined,
+  body: Buffer,
+  claims: JWTPayload | undefined,
+): ApiEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const binary = body.length > 0 && !textual.test(headers['content-type'] ?? '');
+  const now = Date.now();
+  const event: ApiEvent = {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(pathParameters ? { pathParameters: decodeAll(pathParameters) } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+    },
+    ...(body.length > 0 ? { body: body.toString(binary ? 'base64' : 'utf8') } : {}),
+    isBase64Encoded: binary,
+  };
+  // API Gateway hands claims over as strings; nested ones as text, which auth.ts reads.
+  if (claims) {
+    const flat = Object.fromEntries(
+      Object.entries(claims).map(([name, value]) => [name, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+    );
+    Object.assign(event.requestContext, { authorizer: { jwt: { claims: flat, scopes: null } } });
+  }
+  return event;
+}
+
+function decodeAll(parameters: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parameters).map(([name, value]) => {
+      try {
+        return [name, decodeURIComponent(value)];
+      } catch {
+        return [name, value];
+      }
+    }),
+  );
+}
+
+function preflight(settings: ApiSettings, origin: string | undefined, methods: readonly string[]): ApiResult {
+  const headers = responseHeaders(settings, origin);
+  if (headers['access-control-allow-origin']) {
+    headers['access-control-allow-methods'] = methods.join(', ');
+    headers['access-control-allow-headers'] = corsAllowedHeaders.join(', ');
+    headers['access-control-max-age'] = '600';
+  }
+  return { statusCode: 204, headers };
+}
+
+function lambdaContext(handler: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `lfi-api-${handler}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:lfi-api-${handler}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/lfi-api-${handler}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 29_000,
+    done() {},
+    fail() {},
+    succeed() {},
+  };
+}
+
+function send(res: ServerResponse, result: ApiResult, closeConnection = false): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (closeConnection) headers.connection = 'close';
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ?? '');
+}
+
+/** `app_metadata.role` = 'admin' → `{ app_metadata: { role: 'admin' } }`. */
+function nestedClaim(path: string, value: string): Record<string, unknown> {
+  return path
+    .split('.')
+    .reverse()
+    .reduce<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+}
+

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.port.ts';
+import { addDays, daysBetween, yesterday } from '../domain/business-day.ts';
+import { ConflictError, NotFoundError, ValidationError } from './api.errors.ts';
+import type { ApiSettings } from './api-settings.ts';
+import { openApiDocument } from './openapi.ts';
+import type { OperationId, routes } from './routes.ts';
+import { defaultPageLimit, defaultRangeDays, maxRangeDays } from './schemas.ts';
+
+/**
+ * What each route does: check what only makes sense with the clock (date ranges), call one SQL
+ * function, and turn a write's outcome into an error where it failed. The handler validates the
+ * input before and parses the result against the route's response schema after.
+ */
+export interface Actor {
+  readonly sub: string;
+  readonly email: string | null;
+  readonly isAdmin: boolean;
+}
+
+export interface OperationContext {
+  readonly db: Database;
+  readonly now: Date;
+  readonly settings: ApiSettings;
+  /** Null only on public routes. */
+  readonly actor: Actor | null;
+}
+
+type Parsed<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+
+export interface OperationInput<Id extends OperationId> {
+  readonly params: Parsed<(typeof routes)[Id], 'params'>;
+  readonly query: Parsed<(typeof routes)[Id], 'query'>;
+  readonly body: Parsed<(typeof routes)[Id], 'body'>;
+}
+
+type Operation<Id extends OperationId> = (context: OperationContext, input: OperationInput<Id>) => Promise<unknown>;
+
+export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
+  async listSegments({ db, now, settings }, { query }) {
+    const page = pageOf(query);
+    const result = await db.rpc('lfi_api_list_segments', {
+      p_as_of: yesterday(now, settings.timeZone),
+      p_limit: page.limit,
+      p_offset: page.offset,
+    });
+    const { items, total } = z.object({ items: z.array(z.unknown()), total: z.number() }).parse(result);
+    return { items, page: { ...page, total } };
+  },
+
+  async segmentStats({ db, now, settings }, { params, query }) {
+    const range = rangeOf(query, now, settings.timeZone);
+    return found(await db.rpc('lfi_api_segment_stats', { p_segment_id: params.id, p_from: range.from, p_to: range.to }), params.id);
+  },
+
+  async segmentPlans({ db, now, settings }, { params, query }) {
+    const range = rangeOf(query, now, settings.timeZone);
+    return found(await db.rpc('lfi_api_segment_plans', { p_segment_id: params.id, p_from: range.from, p_to: range.to }), params.id);
+  },
+
+  async segmentDecisions({ db, now, settings }, { params, query }) {
+    const range = rangeOf(query, now, settings.timeZone);
+    const page = pageOf(query);
+    const result = found(
+      await db.rpc('lfi_api_segment_decisions', {
+        p_segment_id: params.id,
+        p_from: range.from,
+        p_to: range.to,
+        p_limit: page.limit,
+        p_offset: page.offset,
+      }),
+      params.id,
+    );
+    return withPage(result, page);
+  },
+
+  async segmentOverrides({ db, now, settings }, { params, query }) {
+    const page = pageOf(query);
+    const result = found(
+      await db.rpc('lfi_api_segment_overrides', {
+        p_segment_id: params.id,
+        p_today: addDays(yesterday(now, settings.timeZone), 1),
+        p_limit: page.limit,
+        p_offset: page.offset,
+      }),
+      params.id,
+    );
+    return withPage(result, page);
+  },
+
+  async orchestrationStatus({ db }) {
+    return db.rpc('lfi_api_orchestration_status', { p_limit: 20 });
+  },
+
+  async createSegment({ db, actor }, { body }) {
+    const result = outcome(await db.rpc('lfi_api_create_segment', { p_segment: body, p_actor: actorJson(actor) }));
+    if (result.outcome === 'conflict') {
+      throw new ConflictError(`A segment for branch "${body.branch}" in ${body.region} exists already.`);
+    }
+    if (result.outcome === 'unknown_region') {
+      throw new ValidationError([{ field: 'body.region', message: 'is not a known region' }]);
+    }
+    return result.segment;
+  },
+
+  async setOverride({ db, now, settings, actor }, { params, body }) {
+    const result = outcome(
+      await db.rpc('lfi_api_set_override', {
+        p_segment_id: params.id,
+        p_override: body,
+        p_today: addDays(yesterday(now, settings.timeZone), 1),
+        p_actor: actorJson(actor),
+      }),
+    );
+    if (result.outcome === 'not_found') throw segmentNotFound(params.id);
+    return result.override;
+  },
+
+  async clearOverride({ db, now, settings, actor }, { params }) {
+    const result = outcome(
+      await db.rpc('lfi_api_clear_override', {
+        p_segment_id: params.id,
+        p_override_id: params.override_id,
+        p_today: addDays(yesterday(now, settings.timeZone), 1),
+        p_actor: actorJson(actor),
+      }),
+    );
+    if (result.outcome === 'not_found') {
+      throw new NotFoundError(`Segment ${params.id} has no target override ${params.override_id}.`);
+    }
+    return result.override;
+  },
+
+  pauseSegment: (context, { params, body }) => setPaused(context, params.id, true, body.reason),
+  resumeSegment: (context, { params, body }) => setPaused(context, params.id, false, body.reason),
+
+  async setKillSwitch({ db, actor }, { body }) {
+    const result = outcome(
+      await db.rpc('lfi_api_set_kill_switch', {
+        p_enabled: body.enabled,
+        p_reason: body.reason ?? null,
+        p_actor: actorJson(actor),
+      }),
+    );
+    return result.kill_switch;
+  },
+
+  async openApi() {
+    return openApiDocument();
+  },
+};
+
+async function setPaused(
+  { db, actor }: OperationContext,
+  segmentId: string,
+  paused: boolean,
+  reason: string | undefined,
+): Promise<unknown> {
+  const result = outcome(
+    await db.rpc('lfi_api_set_segment_paused', {
+      p_segment_id: segmentId,
+      p_paused: paused,
+      p_reason: reason ?? null,
+      p_actor: actorJson(actor),
+    }),
+  );
+  if (result.outcome === 'not_found') throw segmentNotFound(segmentId);
+  return result.segment;
+}
+
+/** A date range from the query: `to` defaults to yesterday, `from` to 30 days ending `to`. */
+export function rangeOf(
+  query: { readonly from?: string | undefined; readonly to?: string | undefined },
+  now: Date,
+  timeZone: string,
+): { from: string; to: string } {
+  const to = query.to ?? yesterday(now, timeZone);
+  const from = query.from ?? addDays(to, -(defaultRangeDays - 1));
+  const days = daysBetween(from, to) + 1;
+  if (days < 1) throw new ValidationError([{ field: 'query.from', message: `must not be after to (${to})` }]);
+  if (days > maxRangeDays) {
+    throw new ValidationError([
+      { field: 'query.from', message: `must be at most ${maxRangeDays} days before to (the range has ${days})` },
+    ]);
+  }
+  return { from, to };
+}
+
+function pageOf(query: { readonly limit?: number | undefined; readonly offset?: number | undefined }) {
+  return { limit: query.limit ?? defaultPageLimit, offset: query.offset ?? 0 };
+}
+
+function withPage(result: unknown, page: { limit: number; offset: number }): unknown {
+  const { total, ...rest } = z.looseObject({ total: z.number() }).parse(result);
+  return { ...rest, page: { ...page, total } };
+}
+
+function found(result: unknown, segmentId: string): unknown {
+  if (result === null || result === undefined) throw segmentNotFound(segmentId);
+  return result;
+}
+
+const segmentNotFound = (id: string) => new NotFoundError(`No segment with id ${id}.`);
+
+const outcomeSchema = z.looseObject({ outcome: z.string() });
+function outcome(result: unknown): z.infer<typeof outcomeSchema> {
+  return outcomeSchema.parse(result);
+}
+
+function actorJson(actor: Actor | null): { sub: string; email: string | null } {
+  // Writes are admin routes, so the actor is always there; a missing one is a wiring bug.
+  if (!actor) throw new Error('A write reached its operation without an authenticated actor.');
+  return { sub: actor.sub, email: actor.email };
+}

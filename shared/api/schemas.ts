@@ -1,0 +1,252 @@
+import { z } from 'zod';
+
+/**
+ * The HTTP API's request and response shapes, used to validate at the edge, to parse what the
+ * database returns, and to generate the OpenAPI document. Field names are the tables' own.
+ * Money is a string of euros with exactly 2 decimals ("12.50"): exact, unlike a JSON number.
+ */
+export const maxRangeDays = 366;
+export const defaultRangeDays = 30;
+export const maxPageLimit = 200;
+export const defaultPageLimit = 50;
+
+export const regionCodes = [
+  'groningen',
+  'friesland',
+  'drenthe',
+  'overijssel',
+  'flevoland',
+  'gelderland',
+  'utrecht',
+  'noord-holland',
+  'zuid-holland',
+  'zeeland',
+  'noord-brabant',
+  'limburg',
+] as const;
+
+const uuid = z.uuid({ message: 'must be a UUID' });
+const isoDate = z.iso.date({ message: 'must be a real date written YYYY-MM-DD' });
+const timestamp = z.iso.datetime({ offset: true });
+const money = z
+  .string()
+  .regex(/^\d+\.\d{2}$/)
+  .meta({ description: 'Euros with 2 decimals, as a string so the amount stays exact.', example: '125.00' });
+
+/** A query-string integer: digits only, then range-checked. */
+const queryInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+
+// ---- requests ----
+
+export const segmentParams = z.strictObject({ id: uuid });
+export const overrideParams = z.strictObject({ id: uuid, override_id: uuid });
+
+const pageQueryShape = {
+  limit: queryInteger(1, maxPageLimit).optional().meta({ description: `Page size, 1-${maxPageLimit} (default ${defaultPageLimit}).` }),
+  offset: queryInteger(0, 100_000).optional().meta({ description: 'Items to skip (default 0).' }),
+};
+const rangeQueryShape = {
+  from: isoDate.optional().meta({ description: `First date (default: ${defaultRangeDays} days before \`to\`).` }),
+  to: isoDate.optional().meta({ description: 'Last date, inclusive (default: yesterday in the business time zone).' }),
+};
+
+export const pageQuery = z.strictObject(pageQueryShape);
+export const rangeQuery = z.strictObject(rangeQueryShape);
+export const rangePageQuery = z.strictObject({ ...rangeQueryShape, ...pageQueryShape });
+export const emptyQuery = z.strictObject({});
+
+export const createSegmentBody = z.strictObject({
+  branch: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(60, { message: 'must be at most 60 characters' })
+    .regex(/^[a-z0-9]+([ -][a-z0-9]+)*$/, {
+      message: 'must be letters and digits, words separated by one space or dash',
+    }),
+  region: z.enum(regionCodes, { message: `must be one of ${regionCodes.join(', ')}` }),
+  name: z.string().trim().min(1, { message: 'must not be empty' }).max(120).optional(),
+  target_utilization: z.number().gt(0, { message: 'must be above 0' }).max(1).multipleOf(0.001).optional(),
+  is_active: z.boolean().optional(),
+});
+
+export const setOverrideBody = z
+  .strictObject({
+    target_leads_per_day: z.number().int().min(0).max(100_000),
+    valid_from: isoDate,
+    valid_to: isoDate.nullable().optional(),
+    reason: z.string().trim().min(1, { message: 'must say why' }).max(500),
+  })
+  .refine((o) => o.valid_to == null || o.valid_to >= o.valid_from, {
+    message: 'must not be before valid_from',
+    path: ['valid_to'],
+  });
+
+export const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const killSwitchBody = z.strictObject({
+  enabled: z.boolean(),
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+
+// ---- responses ----
+
+const page = z.object({ limit: z.number().int(), offset: z.number().int(), total: z.number().int() });
+
+export const segment = z.object({
+  id: uuid,
+  code: z.string(),
+  branch: z.string(),
+  region: z.string(),
+  name: z.string(),
+  is_active: z.boolean(),
+  target_utilization: z.number(),
+  orchestration_paused: z.boolean(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const segmentOverview = segment.extend({
+  latest_plan: z
+    .object({
+      date: isoDate,
+      target_leads_per_day: z.number().int(),
+      target_source: z.enum(['capacity', 'override']),
+      actual_leads: z.number().int(),
+      lead_gap: z.number().int(),
+      lead_gap_percentage: z.number(),
+      actual_daily_budget_google_ads: money.nullable(),
+    })
+    .nullable(),
+  overview: z.object({
+    as_of: isoDate.meta({ description: 'Yesterday in the business time zone.' }),
+    capacity_partners: z.number().int().nullable(),
+    capacity_total_leads: z.number().nullable(),
+    leads_yesterday: z.number().int().nullable(),
+    leads_7d_avg: z.number().meta({ description: 'Leads a day over the 7 days ending as_of; days without stats count as 0.' }),
+    last_budget_change: z
+      .object({ date: isoDate, old_value: money.nullable(), new_value: money.nullable(), status: z.string(), created_at: timestamp })
+      .nullable(),
+  }),
+});
+
+export const segmentList = z.object({ items: z.array(segmentOverview), page });
+
+export const statsRow = z.object({
+  date: isoDate,
+  leads_generated: z.number().int(),
+  leads_accepted: z.number().int(),
+  leads_rejected: z.number().int(),
+  leads_pending: z.number().int(),
+  revenue: money,
+  avg_cpl: money.nullable(),
+  google_ads_spend: money,
+  google_ads_clicks: z.number().int(),
+  google_ads_conversions: z.number(),
+  capacity_partners: z.number().int(),
+  capacity_total_leads: z.number(),
+  capacity_utilization: z.number().nullable(),
+  updated_at: timestamp,
+});
+
+export const planRow = z.object({
+  date: isoDate,
+  capacity_total_leads: z.number(),
+  target_utilization: z.number(),
+  target_leads_per_day: z.number().int(),
+  target_source: z.enum(['capacity', 'override']),
+  override_id: uuid.nullable(),
+  actual_leads: z.number().int(),
+  lead_gap: z.number().int(),
+  lead_gap_percentage: z.number(),
+  actual_daily_budget_google_ads: money.nullable(),
+  updated_at: timestamp,
+});
+
+const range = { segment_id: uuid, from: isoDate, to: isoDate };
+export const segmentStats = z.object({ ...range, items: z.array(statsRow) });
+export const segmentPlans = z.object({ ...range, items: z.array(planRow) });
+
+export const decision = z.object({
+  id: uuid,
+  segment_id: uuid,
+  run_id: uuid.nullable(),
+  date: isoDate,
+  channel: z.string(),
+  customer_id: z.string().nullable(),
+  campaign_id: z.string().nullable(),
+  action_type: z.enum(['budget_increase', 'budget_decrease', 'no_change']),
+  old_value: money.nullable(),
+  new_value: money.nullable(),
+  status: z.enum(['applying', 'applied', 'clamped', 'skipped', 'failed', 'dry_run']),
+  explanation: z.string(),
+  error_message: z.string().nullable(),
+  created_at: timestamp,
+});
+export const segmentDecisions = z.object({ ...range, items: z.array(decision), page });
+
+export const override = z.object({
+  id: uuid,
+  segment_id: uuid,
+  target_leads_per_day: z.number().int(),
+  valid_from: isoDate,
+  valid_to: isoDate.nullable(),
+  reason: z.string(),
+  created_by: z.string(),
+  created_at: timestamp,
+  cleared_at: timestamp.nullable(),
+  cleared_by: z.string().nullable(),
+  active: z.boolean().meta({ description: 'Not cleared, and valid today or later.' }),
+});
+export const segmentOverrides = z.object({ segment_id: uuid, items: z.array(override), page });
+
+export const killSwitch = z.object({
+  enabled: z.boolean(),
+  updated_at: timestamp.nullable(),
+  updated_by: z.string().nullable(),
+});
+
+const segmentDecision = decision.extend({ segment_code: z.string() });
+export const orchestrationStatus = z.object({
+  kill_switch: killSwitch,
+  steps: z.array(
+    z.object({
+      step: z.string(),
+      run_id: uuid,
+      run_date: isoDate,
+      status: z.enum(['running', 'succeeded', 'failed']),
+      dry_run: z.boolean(),
+      started_at: timestamp,
+      finished_at: timestamp.nullable(),
+      counts: z.record(z.string(), z.unknown()),
+      error_message: z.string().nullable(),
+    }),
+  ),
+  recent_decisions: z.array(segmentDecision),
+  failures: z.object({
+    runs: z.array(
+      z.object({
+        run_id: uuid,
+        step: z.string(),
+        run_date: isoDate,
+        started_at: timestamp,
+        error_message: z.string().nullable(),
+      }),
+    ),
+    decisions: z.array(segmentDecision),
+  }),
+});
+
+export const openApiDocument = z.record(z.string(), z.unknown());
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});

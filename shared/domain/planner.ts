@@ -1,0 +1,149 @@
+import { type IsoDate, isIsoDate } from './business-day.ts';
+
+/**
+ * Plan step (DESIGN.md §3.2): a segment's target leads for a day and its gap to the actual.
+ * The output is shaped like a `lead_segment_plans` row so it can go to SQL as one jsonb array.
+ */
+
+export const DEFAULT_TARGET_UTILIZATION = 0.8;
+
+export interface TargetOverride {
+  readonly id: string;
+  readonly targetLeadsPerDay: number;
+  readonly validFrom: IsoDate;
+  /** null: open-ended. */
+  readonly validTo: IsoDate | null;
+  readonly createdAt: Date | string;
+  readonly clearedAt: Date | string | null;
+}
+
+export interface PlanInput {
+  readonly segmentId: string;
+  readonly date: IsoDate;
+  readonly isActive: boolean;
+  /** Partners' total daily lead capacity, at most 2 decimals (numeric(10, 2) may arrive as a string). */
+  readonly capacityTotalLeads: number | string;
+  /** 0 < u ≤ 1, at most 3 decimals; 0.8 when absent. */
+  readonly targetUtilization?: number | string;
+  /** Leads the segment got on `date`; 0 for a segment without leads (it still gets a plan). */
+  readonly actualLeads: number;
+  /** The override active on `date` (see selectActiveOverride); it wins over capacity. */
+  readonly override?: { readonly id: string; readonly targetLeadsPerDay: number } | null;
+}
+
+export interface SegmentPlan {
+  readonly segment_id: string;
+  readonly date: IsoDate;
+  readonly capacity_total_leads: number;
+  readonly target_utilization: number;
+  readonly target_leads_per_day: number;
+  readonly target_source: 'capacity' | 'override';
+  readonly override_id: string | null;
+  readonly actual_leads: number;
+  readonly lead_gap: number;
+  readonly lead_gap_percentage: number;
+}
+
+/**
+ * The override in force on `date`: valid_from ≤ date ≤ valid_to (or no end), not cleared; when
+ * several qualify the latest created wins (ties broken by id, so the choice is stable).
+ * A cleared override is ignored for every date, including past ones being re-planned: clearing
+ * means "stop using this", and the plan row keeps override_id for the history.
+ */
+export function selectActiveOverride<T extends TargetOverride>(
+  overrides: readonly T[],
+  date: IsoDate,
+): T | undefined {
+  let winner: T | undefined;
+  for (const candidate of overrides) {
+    if (candidate.clearedAt !== null && candidate.clearedAt !== undefined) continue;
+    if (candidate.validFrom > date) continue;
+    if (candidate.validTo !== null && candidate.validTo < date) continue;
+    if (winner === undefined || isCreatedLater(candidate, winner)) winner = candidate;
+  }
+  return winner;
+}
+
+/**
+ * Plans one segment for one day. An inactive segment gets no plan (null): it is not steered, so
+ * a target would only show up as a false gap on the dashboard and in alerts.
+ *
+ * target = floor(capacity × utilization), computed in integer hundredths × thousandths so that
+ * 10 × 0.8 is exactly 8; an active override replaces it (an override of 0 is a real target).
+ * lead_gap_percentage = gap / target × 100, rounded half away from zero to 2 decimals; with a
+ * target of 0 it is 0 when there were no leads either and −100 otherwise (the gap is all surplus,
+ * and a finite number keeps the numeric(8, 2) column and the charts sane).
+ */
+export function planSegment(input: PlanInput): SegmentPlan | null {
+  if (!input.isActive) return null;
+  if (!isIsoDate(input.date)) throw new RangeError(`Plan date must be YYYY-MM-DD, got '${input.date}'.`);
+  const capacityHundredths = scaledInteger(input.capacityTotalLeads, 2, 'capacityTotalLeads');
+  const utilizationThousandths = scaledInteger(
+    input.targetUtilization ?? DEFAULT_TARGET_UTILIZATION,
+    3,
+    'targetUtilization',
+  );
+  if (utilizationThousandths <= 0 || utilizationThousandths > 1000) {
+    throw new RangeError(`targetUtilization must be above 0 and at most 1, got ${input.targetUtilization}.`);
+  }
+  assertCount(input.actualLeads, 'actualLeads');
+
+  const override = input.override ?? null;
+  if (override) assertCount(override.targetLeadsPerDay, 'override.targetLeadsPerDay');
+  const target = override
+    ? override.targetLeadsPerDay
+    : Math.floor((capacityHundredths * utilizationThousandths) / 100_000);
+  const gap = target - input.actualLeads;
+
+  return {
+    segment_id: input.segmentId,
+    date: input.date,
+    capacity_total_leads: capacityHundredths / 100,
+    target_utilization: utilizationThousandths / 1000,
+    target_leads_per_day: target,
+    target_source: override ? 'override' : 'capacity',
+    override_id: override ? override.id : null,
+    actual_leads: input.actualLeads,
+    lead_gap: gap,
+    lead_gap_percentage: gapPercentage(gap, target),
+  };
+}
+
+/** Plans every segment of a run; inactive segments are left out (see planSegment). */
+export function planSegments(inputs: readonly PlanInput[]): SegmentPlan[] {
+  return inputs.map(planSegment).filter((plan): plan is SegmentPlan => plan !== null);
+}
+
+function gapPercentage(gap: number, target: number): number {
+  if (target === 0) return gap === 0 ? 0 : -100;
+  // Integer hundredths of a percent, rounded half away from zero.
+  const hundredths = Math.round(Math.abs(gap * 10_000) / target);
+  return ((gap < 0 ? -hundredths : hundredths) + 0) / 100;
+}
+
+function isCreatedLater(candidate: TargetOverride, current: TargetOverride): boolean {
+  const difference = new Date(candidate.createdAt).getTime() - new Date(current.createdAt).getTime();
+  if (Number.isNaN(difference)) throw new RangeError('Override createdAt must be a valid timestamp.');
+  return difference > 0 || (difference === 0 && candidate.id > current.id);
+}
+
+/** A non-negative decimal with at most `decimals` places, as an exact integer of 10^-decimals units. */
+function scaledInteger(value: number | string, decimals: number, name: string): number {
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  const fraction = (match?.[2] ?? '').replace(/0+$/, '');
+  if (!match || fraction.length > decimals) {
+    throw new RangeError(
+      `${name} must be a non-negative number with at most ${decimals} decimals, got '${text}'.`,
+    );
+  }
+  const scaled = Number(match[1] ?? '0') * 10 ** decimals + Number(fraction.padEnd(decimals, '0'));
+  if (!Number.isSafeInteger(scaled)) throw new RangeError(`${name} is too large: '${text}'.`);
+  return scaled;
+}
+
+function assertCount(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a whole number of leads ≥ 0, got ${value}.`);
+  }
+}

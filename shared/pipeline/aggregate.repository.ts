@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { CampaignDailyMetrics } from '../ads/ads-channel.port.ts';
+import type { Database } from '../db/database.port.ts';
+import type { IsoDate } from '../domain/business-day.ts';
+
+export interface AggregateWindowRequest {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  /** The business time zone whose calendar days the leads are bucketed by. */
+  readonly timeZone: string;
+  /** The ads channel's report for the window; stored (overwriting earlier fetches) before aggregating. */
+  readonly metrics: readonly CampaignDailyMetrics[];
+}
+
+const count = z.number().int().nonnegative();
+
+/** What one aggregate run did, as `public.lfi_aggregate_window` reports it (kept as the run's counts). */
+export const aggregateCountsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  segments: count,
+  days: count,
+  rows_upserted: count,
+  leads_counted: count,
+  unsegmented_leads: count,
+  ad_rows: count,
+});
+export type AggregateCounts = z.infer<typeof aggregateCountsSchema>;
+
+/**
+ * Stores the ads report and recomputes lead_generation_stats for every active segment and
+ * business day of [from, to] in one database call (one set-based statement, whatever the number
+ * of segments or leads).
+ */
+export async function aggregateWindow(db: Database, request: AggregateWindowRequest): Promise<AggregateCounts> {
+  const result = await db.rpc('lfi_aggregate_window', {
+    p_from: request.from,
+    p_to: request.to,
+    p_time_zone: request.timeZone,
+    p_ad_metrics: request.metrics,
+  });
+  return aggregateCountsSchema.parse(result);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { StepInput } from './step-input.ts';
+
+// Step Functions' Catch puts { Error, Cause } under the catcher's ResultPath ($.error).
+const caughtSchema = z.object({ Error: z.string().default('Error'), Cause: z.string().optional() });
+
+/**
+ * Records a failed nightly run (a `pipeline` run row and a system log entry) and returns the
+ * alert's text. The failing step has usually recorded its own failure; this also covers a
+ * Lambda that timed out or crashed before it could.
+ */
+export async function recordPipelineFailure(runtime: Runtime, input: StepInput): Promise<StepInput> {
+  const caught = caughtSchema.safeParse(input.error);
+  const error = caught.success ? caught.data : { Error: 'Error', Cause: undefined };
+  const cause = causeMessage(error.Cause);
+  const message = `LFI nightly run for ${input.date} failed: ${error.Error}${cause ? ` — ${cause}` : ''}`.slice(0, 1000);
+  const runId = await runtime.db.rpc('lfi_start_run', {
+    p_run_date: input.date,
+    p_step: 'pipeline',
+    p_dry_run: input.dryRun,
+  });
+  await runtime.db.rpc('lfi_finish_run', { p_run_id: runId, p_status: 'failed', p_error: message });
+  return { ...input, alert: { subject: `LFI nightly run failed (${input.date})`, message } };
+}
+
+/** A Lambda error's Cause is JSON with an errorMessage; anything else is shown as it is. */
+function causeMessage(cause: string | undefined): string | undefined {
+  if (!cause) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}

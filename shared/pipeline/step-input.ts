@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { isoDateSchema, yesterday } from '../domain/business-day.ts';
+import { InputError } from '../runtime/errors.ts';
+
+/**
+ * What each Lambda of the nightly state machine receives: the state machine's input
+ * (`{ date?, dryRun?, windowDays? }`) plus what earlier steps added, which is passed on.
+ */
+export const stepInputSchema = z.looseObject({
+  date: isoDateSchema.optional(),
+  dryRun: z.boolean().optional(),
+  windowDays: z.number().int().min(1).max(92).optional(),
+});
+
+export interface StepInput {
+  readonly date: string;
+  readonly dryRun: boolean;
+  readonly windowDays: number;
+  readonly [key: string]: unknown;
+}
+
+export const defaultWindowDays = 7;
+
+/** A missing date means yesterday in the business time zone. */
+export function resolveStepInput(event: unknown, now: Date, timeZone: string): StepInput {
+  const parsed = stepInputSchema.safeParse(event ?? {});
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'} ${issue.message}`);
+    throw new InputError(`Invalid pipeline input: ${fields.join('; ')}.`, parsed.error.issues);
+  }
+  const { date, dryRun, windowDays, ...rest } = parsed.data;
+  return {
+    ...rest,
+    date: date ?? yesterday(now, timeZone),
+    dryRun: dryRun ?? false,
+    windowDays: windowDays ?? defaultWindowDays,
+  };
+}

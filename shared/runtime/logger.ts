@@ -1,0 +1,33 @@
+/** A structured logger: one JSON line per entry (CloudWatch), or nothing (quiet CLI runs). */
+export interface Logger {
+  debug(message: string, context?: Record<string, unknown>): void;
+  info(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function jsonLogger(
+  service: string,
+  options: { level?: Level; write?: (line: string) => void } = {},
+): Logger {
+  const threshold = order[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = (level: Level) => (message: string, context: Record<string, unknown> = {}) => {
+    if (order[level] < threshold) return;
+    write(JSON.stringify({ level, service, message, timestamp: new Date().toISOString(), ...serialise(context) }));
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function serialise(context: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context)) {
+    out[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type PlanInput,
+  planSegment,
+  planSegments,
+  selectActiveOverride,
+} from '../../../shared/domain/planner.ts';
+
+const base: PlanInput = {
+  segmentId: 'seg-1',
+  date: '2026-11-24',
+  isActive: true,
+  capacityTotalLeads: 10,
+  actualLeads: 5,
+};
+
+describe('planSegment', () => {
+  it('targets floor(capacity × 0.8) by default and computes the gap', () => {
+    expect(planSegment(base)).toEqual({
+      segment_id: 'seg-1',
+      date: '2026-11-24',
+      capacity_total_leads: 10,
+      target_utilization: 0.8,
+      target_leads_per_day: 8,
+      target_source: 'capacity',
+      override_id: null,
+      actual_leads: 5,
+      lead_gap: 3,
+      lead_gap_percentage: 37.5,
+    });
+  });
+
+  it('multiplies capacity and utilization exactly, where floats would fall below the integer', () => {
+    // In floats 100 × 0.29 is 28.999999999999996 and 3 × 0.7 is 2.0999999999999996.
+    expect(
+      planSegment({ ...base, capacityTotalLeads: 100, targetUtilization: 0.29 })?.target_leads_per_day,
+    ).toBe(29);
+    expect(
+      planSegment({ ...base, capacityTotalLeads: '3.00', targetUtilization: '0.700' })?.target_leads_per_day,
+    ).toBe(2);
+    expect(
+      planSegment({ ...base, capacityTotalLeads: '12.55', targetUtilization: 0.8 })?.target_leads_per_day,
+    ).toBe(10);
+    expect(
+      planSegment({ ...base, capacityTotalLeads: 12.5, targetUtilization: 1 })?.target_leads_per_day,
+    ).toBe(12);
+  });
+
+  it('lets an active override win over capacity, including an override of zero', () => {
+    const plan = planSegment({ ...base, override: { id: 'ov-1', targetLeadsPerDay: 20 } });
+    expect(plan).toMatchObject({
+      target_leads_per_day: 20,
+      target_source: 'override',
+      override_id: 'ov-1',
+      lead_gap: 15,
+    });
+    const zero = planSegment({ ...base, override: { id: 'ov-2', targetLeadsPerDay: 0 } });
+    expect(zero).toMatchObject({ target_leads_per_day: 0, target_source: 'override', lead_gap: -5 });
+  });
+
+  it('gives zero capacity a target of zero and the whole actual as surplus', () => {
+    const plan = planSegment({ ...base, capacityTotalLeads: 0, actualLeads: 4 });
+    expect(plan).toMatchObject({ target_leads_per_day: 0, lead_gap: -4, lead_gap_percentage: -100 });
+  });
+
+  it('reports a 0% gap when target and actual are both zero', () => {
+    expect(planSegment({ ...base, capacityTotalLeads: 0, actualLeads: 0 })?.lead_gap_percentage).toBe(0);
+  });
+
+  it('plans a segment that had no leads at all', () => {
+    expect(planSegment({ ...base, actualLeads: 0 })).toMatchObject({
+      actual_leads: 0,
+      lead_gap: 8,
+      lead_gap_percentage: 100,
+    });
+  });
+
+  it('rounds the gap percentage to two decimals, half away from zero', () => {
+    // target 8: gap −1 → −12.5%; target 7, actual 8 → −14.285…% → −14.29
+    expect(planSegment({ ...base, actualLeads: 9 })?.lead_gap_percentage).toBe(-12.5);
+    expect(
+      planSegment({ ...base, override: { id: 'o', targetLeadsPerDay: 7 }, actualLeads: 8 })
+        ?.lead_gap_percentage,
+    ).toBe(-14.29);
+    expect(
+      planSegment({ ...base, override: { id: 'o', targetLeadsPerDay: 3 }, actualLeads: 1 })
+        ?.lead_gap_percentage,
+    ).toBe(66.67);
+    // target 32, gap ±1 → ±3.125% exactly: halves round away from zero on both sides.
+    expect(
+      planSegment({ ...base, override: { id: 'o', targetLeadsPerDay: 32 }, actualLeads: 31 })
+        ?.lead_gap_percentage,
+    ).toBe(3.13);
+    expect(
+      planSegment({ ...base, override: { id: 'o', targetLeadsPerDay: 32 }, actualLeads: 33 })
+        ?.lead_gap_percentage,
+    ).toBe(-3.13);
+  });
+
+  it('gives an inactive segment no plan', () => {
+    expect(planSegment({ ...base, isActive: false })).toBeNull();
+    expect(
+      planSegments([base, { ...base, segmentId: 'seg-2', isActive: false }]).map((plan) => plan.segment_id),
+    ).toEqual(['seg-1']);
+  });
+
+  it('rejects input it cannot plan exactly', () => {
+    expect(() => planSegment({ ...base, targetUtilization: 0 })).toThrow(RangeError);
+    expect(() => planSegment({ ...base, targetUtilization: 1.2 })).toThrow(RangeError);
+    expect(() => planSegment({ ...base, capacityTotalLeads: 1.234 })).toThrow(RangeError);
+    expect(() => planSegment({ ...base, capacityTotalLeads: -1 })).toThrow(RangeError);
+    expect(() => planSegment({ ...base, actualLeads: 1.5 })).toThrow(RangeError);
+    expect(() => planSegment({ ...base, date: '2026-02-30' })).toThrow(RangeError);
+  });
+});
+
+describe('selectActiveOverride', () => {
+  const override = {
+    id: 'a',
+    targetLeadsPerDay: 12,
+    validFrom: '2026-11-20',
+    validTo: '2026-11-24' as string | null,
+    createdAt: '2026-11-19T10:00:00Z',
+    clearedAt: null as string | null,
+  };
+
+  it('applies on both the first and the last day of its validity, and not a day outside', () => {
+    expect(selectActiveOverride([override], '2026-11-20')?.id).toBe('a');
+    expect(selectActiveOverride([override], '2026-11-24')?.id).toBe('a');
+    expect(selectActiveOverride([override], '2026-11-19')).toBeUndefined();
+    expect(selectActiveOverride([override], '2026-11-25')).toBeUndefined();
+  });
+
+  it('keeps an override without an end date active from its start on', () => {
+    expect(selectActiveOverride([{ ...override, validTo: null }], '2027-06-01')?.id).toBe('a');
+  });
+
+  it('ignores a cleared override', () => {
+    expect(
+      selectActiveOverride([{ ...override, clearedAt: '2026-11-21T08:00:00Z' }], '2026-11-22'),
+    ).toBeUndefined();
+  });
+
+  it('lets the latest created of overlapping overrides win', () => {
+    const later = {
+      ...override,
+      id: 'b',
+      targetLeadsPerDay: 30,
+      createdAt: new Date('2026-11-21T09:00:00Z'),
+    };
+    const clearedNewest = {
+      ...override,
+      id: 'c',
+      createdAt: '2026-11-22T09:00:00Z',
+      clearedAt: '2026-11-22T10:00:00Z',
+    };
+    expect(selectActiveOverride([later, override, clearedNewest], '2026-11-22')?.id).toBe('b');
+    expect(selectActiveOverride([override, later], '2026-11-22')?.id).toBe('b');
+  });
+
+  it('feeds the planner', () => {
+    const active = selectActiveOverride([override], '2026-11-22');
+    expect(planSegment({ ...base, date: '2026-11-22', override: active })?.target_leads_per_day).toBe(12);
+    expect(
+      planSegment({ ...base, override: selectActiveOverride([override], '2026-11-25') })?.target_source,
+    ).toBe('capacity');
+  });
+});
