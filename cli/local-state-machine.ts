@@ -16,7 +16,10 @@ export type ExecutionResult =
  * each Task state is mapped to the real Lambda handler (built on this process's runtime, so the
  * configured database), the SNS alert to a log line.
  */
-export async function runNightlyLocally(runtime: Runtime, input: Record<string, unknown>): Promise<ExecutionResult> {
+export async function runNightlyLocally(
+  runtime: Runtime,
+  input: Record<string, unknown>,
+): Promise<ExecutionResult> {
   const { definition, taskStates } = await synthesizeNightlyStateMachine();
   const provide = async () => runtime;
   const handlers: Record<string, (event: unknown) => Promise<unknown>> = {
@@ -37,7 +40,10 @@ export async function runNightlyLocally(runtime: Runtime, input: Record<string, 
     }),
   );
   const machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0]);
-  const execution = machine.run(input, { overrides: { taskResourceLocalHandlers: localHandlers } });
+  type Json = Parameters<typeof machine.run>[0];
+  const execution = machine.run(input as Json, {
+    overrides: { taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>> },
+  });
   try {
     return { status: 'SUCCEEDED', output: (await execution.result) as Record<string, unknown> };
   } catch (error) {

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../shared/config/config.ts';
-import { describeDatabase } from '../shared/db/describe-database.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
+import { describeDatabase } from '../shared/db/describe-database.ts';
 import { migrate } from '../shared/db/migrate.ts';
-import { loadDemo } from '../shared/demo/demo-data.ts';
+import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
+import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
 import { createRuntime, type Runtime } from '../shared/runtime/runtime.ts';
@@ -28,7 +29,10 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export async function main(argv: readonly string[], out: (text: string) => void = console.log): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (text: string) => void = console.log,
+): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     out(usage);
@@ -60,7 +64,11 @@ export async function main(argv: readonly string[], out: (text: string) => void 
 
 async function migrateCommand(runtime: Runtime, out: (text: string) => void): Promise<number> {
   const { applied } = await migrateDatabase(runtime);
-  out(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}` : 'Database is up to date.');
+  out(
+    applied.length
+      ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
+      : 'Database is up to date.',
+  );
   return 0;
 }
 
@@ -78,22 +86,38 @@ async function ensureEmbeddedSchema(runtime: Runtime): Promise<void> {
   if (runtime.db.kind === 'pglite') await migrateDatabase(runtime);
 }
 
-async function demoCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
+async function demoCommand(
+  runtime: Runtime,
+  args: readonly string[],
+  out: (text: string) => void,
+): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { days: { type: 'string', default: '28' }, seed: { type: 'string', default: '42' } },
+    options: {
+      days: { type: 'string', default: String(DEMO_DEFAULTS.days) },
+      seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) },
+    },
   });
   await ensureEmbeddedSchema(runtime);
-  const summary = await loadDemo(runtime.db, runtime.ads, {
-    days: positiveInteger(values.days, '--days'),
-    seed: positiveInteger(values.seed, '--seed', 0),
-    today: businessDayOf(runtime.clock.now(), runtime.config.LFI_TIME_ZONE),
-  });
-  out(`Demo data loaded: ${JSON.stringify(summary)}`);
-  return 0;
+  const result = await loadDemoData(runtime, positiveInteger(values.days, '--days'), positiveInteger(values.seed, '--seed', 0));
+  out(describeDemo(result));
+  return result.loaded ? 0 : 1;
 }
 
-async function runCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
+/** The demo's history is made by the simulated market, whatever channel the pipeline uses. */
+function loadDemoData(runtime: Runtime, days: number, seed: number) {
+  return loadDemo(runtime.db, createSimulatedMarket(runtime.db, { seed }), {
+    days,
+    seed,
+    today: businessDayOf(runtime.clock.now(), runtime.config.LFI_TIME_ZONE),
+  });
+}
+
+async function runCommand(
+  runtime: Runtime,
+  args: readonly string[],
+  out: (text: string) => void,
+): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -131,14 +155,23 @@ async function runAndReport(
   return execution.status === 'SUCCEEDED' ? 0 : 1;
 }
 
-async function backfillCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
-  const { values } = parseArgs({ args: [...args], options: { from: { type: 'string' }, to: { type: 'string' } } });
-  if (!values.from || !values.to) throw new UsageError('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD.');
+async function backfillCommand(
+  runtime: Runtime,
+  args: readonly string[],
+  out: (text: string) => void,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+  });
+  if (!values.from || !values.to)
+    throw new UsageError('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD.');
   const from = isoDate(values.from, '--from');
   const to = isoDate(values.to, '--to');
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}.`);
   const dates = dateRange(from, to);
-  if (dates.length > 366) throw new UsageError(`A backfill covers at most 366 days; ${from}..${to} is ${dates.length}.`);
+  if (dates.length > 366)
+    throw new UsageError(`A backfill covers at most 366 days; ${from}..${to} is ${dates.length}.`);
   await ensureEmbeddedSchema(runtime);
   let failed = 0;
   for (const [index, date] of dates.entries()) {
@@ -155,7 +188,11 @@ async function backfillCommand(runtime: Runtime, args: readonly string[], out: (
   return failed ? 1 : 0;
 }
 
-async function serveCommand(runtime: Runtime, args: readonly string[], out: (text: string) => void): Promise<number> {
+async function serveCommand(
+  runtime: Runtime,
+  args: readonly string[],
+  out: (text: string) => void,
+): Promise<number> {
   const { values } = parseArgs({ args: [...args], options: { port: { type: 'string', default: '8787' } } });
   await ensureEmbeddedSchema(runtime);
   const { startLocalServer } = await import('../shared/api/local-server.ts');
@@ -175,18 +212,12 @@ async function serveCommand(runtime: Runtime, args: readonly string[], out: (tex
 async function startCommand(runtime: Runtime, out: (text: string) => void): Promise<number> {
   out(`Database: ${describeDatabase(runtime.config)}`);
   await ensureEmbeddedSchema(runtime);
-  const segments = await runtime.db.rpc('lfi_segment_count');
-  if (segments === 0) {
-    out('First run: loading the demo data set (28 days)…');
-    const summary = await loadDemo(runtime.db, runtime.ads, {
-      days: 28,
-      seed: runtime.config.LFI_SIM_SEED,
-      today: businessDayOf(runtime.clock.now(), runtime.config.LFI_TIME_ZONE),
-    });
-    out(`Demo data loaded: ${JSON.stringify(summary)}`);
-  }
+  const demo = await loadDemoData(runtime, DEMO_DEFAULTS.days, runtime.config.LFI_SIM_SEED);
+  if (demo.loaded) out(describeDemo(demo));
   const code = await runAndReport(runtime, { dryRun: false }, false, out);
-  out('\nNext: `npm run lfi -- serve` for the API and dashboard; `npm run lfi -- run --date YYYY-MM-DD` for another day.');
+  out(
+    '\nNext: `npm run lfi -- serve` for the API and dashboard; `npm run lfi -- run --date YYYY-MM-DD` for another day.',
+  );
   return code;
 }
 
@@ -197,14 +228,14 @@ function progress(done: number, total: number, label: string): void {
 }
 
 function isoDate(value: string, flag: string): string {
-  if (!isIsoDate(value)) throw new UsageError(`${flag} must be a real date written YYYY-MM-DD; got "${value}".`);
+  if (!isIsoDate(value))
+    throw new UsageError(`${flag} must be a real date written YYYY-MM-DD; got "${value}".`);
   return value;
 }
 
 function positiveInteger(value: string | undefined, flag: string, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}; got "${value}".`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag} must be a whole number ≥ ${min}; got "${value}".`);
   return n;
 }
-
-

@@ -57,7 +57,9 @@ export function formatRunReport(rows: readonly RunReportRow[]): string {
   const money = (value: string | null) => (value === null ? '—' : `€${Number(value).toFixed(2)}`);
   const table = rows.map((row) => {
     const decision = row.decision;
-    const budget = decision ? `${money(decision.old_value)} → ${money(decision.new_value)}` : money(row.budget);
+    const budget = decision
+      ? `${money(decision.old_value)} → ${money(decision.new_value)}`
+      : money(row.budget);
     const gap = `${row.lead_gap_percentage > 0 ? '+' : ''}${row.lead_gap_percentage.toFixed(1)}%`;
     return [
       row.code,
@@ -69,5 +71,9 @@ export function formatRunReport(rows: readonly RunReportRow[]): string {
       decision ? `${decision.status}: ${decision.error_message ?? decision.explanation}` : '—',
     ];
   });
-  return formatTable(['segment', 'capacity', 'target', 'actual', 'gap %', 'budget old → new', 'action'], table, [1, 2, 3, 4]);
+  return formatTable(
+    ['segment', 'capacity', 'target', 'actual', 'gap %', 'budget old → new', 'action'],
+    table,
+    [1, 2, 3, 4],
+  );
 }

@@ -27,7 +27,8 @@ export class Alerts extends Construct {
    */
   alarmOnFailedExecutions(stateMachine: IStateMachine): Alarm {
     const alarm = new Alarm(this, 'ExecutionsFailed', {
-      alarmDescription: 'A Lead Flow Intelligence nightly pipeline execution failed: see the Step Functions console.',
+      alarmDescription:
+        'A Lead Flow Intelligence nightly pipeline execution failed: see the Step Functions console.',
       metric: stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -27,7 +27,8 @@ export function createLfiApp(options: LfiAppOptions = {}): { app: App; stack: Le
     builtinCloudFormationValidation: validate,
   });
   const stack = new LeadFlowIntelligenceStack(app, 'LeadFlowIntelligence', {
-    description: 'Lead Flow Intelligence: nightly aggregate, plan and Google Ads budget orchestration per lead segment.',
+    description:
+      'Lead Flow Intelligence: nightly aggregate, plan and Google Ads budget orchestration per lead segment.',
     settings: readSettings(app),
   });
   Tags.of(app).add('project', 'lead-flow-intelligence');

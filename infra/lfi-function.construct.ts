@@ -61,7 +61,8 @@ export class LfiFunction extends Construct {
         externalModules: [],
         nodeModules: props.nodeModules ? [...props.nodeModules] : undefined,
         // Bundled CommonJS dependencies call require(), which ESM lacks: give them one.
-        banner: "import { createRequire as lfiCreateRequire } from 'node:module'; const require = lfiCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as lfiCreateRequire } from 'node:module'; const require = lfiCreateRequire(import.meta.url);",
         mainFields: ['module', 'main'],
       },
     });

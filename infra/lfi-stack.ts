@@ -35,7 +35,11 @@ export class LeadFlowIntelligenceStack extends Stack {
       'SupabaseServiceRoleKey',
       settings.supabaseServiceRoleSecretName,
     );
-    this.googleAdsSecret = Secret.fromSecretNameV2(this, 'GoogleAdsCredentials', settings.googleAdsSecretName);
+    this.googleAdsSecret = Secret.fromSecretNameV2(
+      this,
+      'GoogleAdsCredentials',
+      settings.googleAdsSecretName,
+    );
     this.lambdaEnvironment = {
       SUPABASE_URL: settings.supabaseUrl ?? this.supabaseUrlParameter().valueAsString,
       SUPABASE_SERVICE_ROLE_SECRET_ID: settings.supabaseServiceRoleSecretName,
@@ -49,19 +53,22 @@ export class LeadFlowIntelligenceStack extends Stack {
     this.functions = {
       aggregate: new LfiFunction(this, 'Aggregate', {
         entry: 'lambdas/aggregate/handler.ts',
-        description: 'Nightly step 1: aggregates leads, acceptance, revenue and ad spend per segment per day.',
+        description:
+          'Nightly step 1: aggregates leads, acceptance, revenue and ad spend per segment per day.',
         environment: adsEnvironment,
         timeout: stepTimeout,
       }),
       plan: new LfiFunction(this, 'Plan', {
         entry: 'lambdas/plan/handler.ts',
-        description: 'Nightly step 2: plans target leads per segment from partner capacity and computes the gap.',
+        description:
+          'Nightly step 2: plans target leads per segment from partner capacity and computes the gap.',
         environment: this.lambdaEnvironment,
         timeout: stepTimeout,
       }),
       orchestrate: new LfiFunction(this, 'Orchestrate', {
         entry: 'lambdas/orchestrate/handler.ts',
-        description: 'Nightly step 3: steers each segment’s Google Ads daily budget within the safety limits.',
+        description:
+          'Nightly step 3: steers each segment’s Google Ads daily budget within the safety limits.',
         environment: adsEnvironment,
         timeout: stepTimeout,
       }),
@@ -72,7 +79,8 @@ export class LeadFlowIntelligenceStack extends Stack {
       }),
     };
     // Least privilege: only the steps that talk to Google Ads can read its credentials.
-    for (const { function: fn } of Object.values(this.functions)) this.supabaseServiceRoleSecret.grantRead(fn);
+    for (const { function: fn } of Object.values(this.functions))
+      this.supabaseServiceRoleSecret.grantRead(fn);
     this.googleAdsSecret.grantRead(this.functions.aggregate.function);
     this.googleAdsSecret.grantRead(this.functions.orchestrate.function);
 
@@ -101,7 +109,8 @@ export class LeadFlowIntelligenceStack extends Stack {
   private supabaseUrlParameter(): CfnParameter {
     return new CfnParameter(this, 'SupabaseUrl', {
       type: 'String',
-      description: 'The Supabase project URL (https://<ref>.supabase.co); or set the lfi:supabaseUrl context value.',
+      description:
+        'The Supabase project URL (https://<ref>.supabase.co); or set the lfi:supabaseUrl context value.',
       allowedPattern: '^https://\\S+$',
       constraintDescription: 'must be an https URL',
     });

@@ -61,7 +61,8 @@ export class NightlyPipeline extends Construct {
     super(scope, id);
 
     const failed = new Fail(this, pipelineStateNames.failed, {
-      comment: 'Marks the execution failed with the original error, after the failure was recorded and alerted.',
+      comment:
+        'Marks the execution failed with the original error, after the failure was recorded and alerted.',
       errorPath: '$.error.Error',
       causePath: '$.error.Cause',
     });
@@ -76,9 +77,15 @@ export class NightlyPipeline extends Construct {
 
     // The failing step's input goes on to RecordFailure, with { Error, Cause } under $.error.
     const onFailure = { errors: [Errors.ALL], resultPath: '$.error' };
-    const aggregate = this.step(pipelineStateNames.aggregate, props.aggregate).addCatch(recordFailure, onFailure);
+    const aggregate = this.step(pipelineStateNames.aggregate, props.aggregate).addCatch(
+      recordFailure,
+      onFailure,
+    );
     const plan = this.step(pipelineStateNames.plan, props.plan).addCatch(recordFailure, onFailure);
-    const orchestrate = this.step(pipelineStateNames.orchestrate, props.orchestrate).addCatch(recordFailure, onFailure);
+    const orchestrate = this.step(pipelineStateNames.orchestrate, props.orchestrate).addCatch(
+      recordFailure,
+      onFailure,
+    );
     recordFailure.next(alert).next(failed);
 
     const logGroup = new LogGroup(this, 'Logs', {

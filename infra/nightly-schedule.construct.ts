@@ -27,7 +27,8 @@ export class NightlySchedule extends Construct {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'Lets EventBridge Scheduler start the Lead Flow Intelligence nightly pipeline, and nothing else.',
+      description:
+        'Lets EventBridge Scheduler start the Lead Flow Intelligence nightly pipeline, and nothing else.',
     });
     props.stateMachine.grantStartExecution(this.role);
 

@@ -37,7 +37,11 @@ interface TemplateResource {
 export async function synthesizeNightlyStateMachine(): Promise<SynthesizedStateMachine> {
   const outdir = mkdtempSync(join(tmpdir(), 'lfi-synth-'));
   try {
-    const { app, stack } = createLfiApp({ context: { 'aws:cdk:bundling-stacks': [] }, outdir, validate: false });
+    const { app, stack } = createLfiApp({
+      context: { 'aws:cdk:bundling-stacks': [] },
+      outdir,
+      validate: false,
+    });
     const resources = app.synth().getStackArtifact(stack.artifactId).template.Resources as Record<
       string,
       TemplateResource
@@ -60,7 +64,9 @@ export async function synthesizeNightlyStateMachine(): Promise<SynthesizedStateM
           ? 'alert'
           : taskOfFunction.get(state.Resource.slice(lambdaArnPrefix.length));
       if (!task || (task !== 'alert' && !state.Resource.startsWith(lambdaArnPrefix))) {
-        throw new Error(`Task state ${name} runs ${state.Resource}, which is neither a pipeline Lambda nor the alert.`);
+        throw new Error(
+          `Task state ${name} runs ${state.Resource}, which is neither a pipeline Lambda nor the alert.`,
+        );
       }
       taskStates[name] = task;
     }
@@ -97,6 +103,8 @@ function placeholderArn(logicalId: string, resources: Record<string, TemplateRes
     case 'AWS::SNS::Topic':
       return `arn:${partition}:sns:${region}:${account}:${logicalId}`;
     default:
-      throw new Error(`No placeholder ARN for ${logicalId} (${resources[logicalId]?.Type ?? 'not in the template'}).`);
+      throw new Error(
+        `No placeholder ARN for ${logicalId} (${resources[logicalId]?.Type ?? 'not in the template'}).`,
+      );
   }
 }

@@ -4,6 +4,7 @@ import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
 import type { Runtime } from '../../shared/runtime/runtime.ts';
 
 /** The Aggregate step of the nightly state machine. */
-export const createAggregateHandler = (runtime: () => Promise<Runtime>) => createStepHandler(runAggregateStep, runtime);
+export const createAggregateHandler = (runtime: () => Promise<Runtime>) =>
+  createStepHandler(runAggregateStep, runtime);
 
 export const handler = createAggregateHandler(lambdaRuntime);

@@ -4,6 +4,7 @@ import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
 import type { Runtime } from '../../shared/runtime/runtime.ts';
 
 /** The Orchestrate step of the nightly state machine. */
-export const createOrchestrateHandler = (runtime: () => Promise<Runtime>) => createStepHandler(runOrchestrateStep, runtime);
+export const createOrchestrateHandler = (runtime: () => Promise<Runtime>) =>
+  createStepHandler(runOrchestrateStep, runtime);
 
 export const handler = createOrchestrateHandler(lambdaRuntime);

@@ -17,16 +17,16 @@ export interface BranchProfile {
 
 // Cost per lead = cpc / conversion rate: about €13 for a painter, €53 for a heat pump.
 export const BRANCH_PROFILES: Readonly<Record<string, BranchProfile>> = {
-  schilder: { cpcMicros: 1_100_000, conversionRate: 0.085, clicksPerMillion: 280, leadPriceCents: 1800 },
-  dakdekker: { cpcMicros: 1_600_000, conversionRate: 0.075, clicksPerMillion: 220, leadPriceCents: 2800 },
-  loodgieter: { cpcMicros: 1_300_000, conversionRate: 0.09, clicksPerMillion: 300, leadPriceCents: 2000 },
-  warmtepomp: { cpcMicros: 3_200_000, conversionRate: 0.06, clicksPerMillion: 180, leadPriceCents: 6500 },
-  zonnepanelen: { cpcMicros: 2_400_000, conversionRate: 0.07, clicksPerMillion: 240, leadPriceCents: 4500 },
+  schilder: { cpcMicros: 1_100_000, conversionRate: 0.085, clicksPerMillion: 420, leadPriceCents: 1800 },
+  dakdekker: { cpcMicros: 1_600_000, conversionRate: 0.075, clicksPerMillion: 330, leadPriceCents: 2800 },
+  loodgieter: { cpcMicros: 1_300_000, conversionRate: 0.09, clicksPerMillion: 450, leadPriceCents: 2000 },
+  warmtepomp: { cpcMicros: 3_200_000, conversionRate: 0.06, clicksPerMillion: 270, leadPriceCents: 6500 },
+  zonnepanelen: { cpcMicros: 2_400_000, conversionRate: 0.07, clicksPerMillion: 360, leadPriceCents: 4500 },
 };
 const DEFAULT_BRANCH: BranchProfile = {
   cpcMicros: 1_500_000,
   conversionRate: 0.075,
-  clicksPerMillion: 200,
+  clicksPerMillion: 300,
   leadPriceCents: 2500,
 };
 

@@ -158,13 +158,14 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
     return { campaignDays, leads };
   }
 
-  async function advanceTo(date: string): Promise<AdvanceResult> {
+  /** `firstDate`: where a market that never ran starts (by default `date` itself). */
+  async function advance(date: string, firstDate = date): Promise<AdvanceResult> {
     dateText.parse(date);
     const state = await loadState();
     const simulatedDates: string[] = [];
     let leadsCreated = 0;
     let leadsDecided = 0;
-    let day = state.lastDate === null ? date : addDays(state.lastDate, 1);
+    let day = state.lastDate === null ? firstDate : addDays(state.lastDate, 1);
     for (; day <= date; day = addDays(day, 1)) {
       const { campaignDays, leads } = simulateDay(state, day);
       const recorded = recordedSchema.parse(
@@ -190,12 +191,11 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
   return {
     name: 'simulated',
     seed,
-    advanceTo,
+    advanceTo: (date) => advance(date),
 
     async dailyMetrics(campaigns, from, to): Promise<CampaignDailyMetrics[]> {
-      dateText.parse(from);
-      // Reading a day's report observes that day: it is simulated first.
-      await advanceTo(dateText.parse(to));
+      // Reading a day's report observes that day: it is simulated first (a new market starts at `from`).
+      await advance(to, dateText.parse(from) < to ? from : to);
       if (campaigns.length === 0 || from > to) return [];
       const rows = metricsSchema.parse(
         await db.rpc('lfi_sim_metrics', { p_campaigns: refs(campaigns), p_from: from, p_to: to }),

@@ -75,3 +75,12 @@ export class UnsupportedMediaTypeError extends AppError {
     });
   }
 }
+
+export class IncompleteBodyError extends AppError {
+  constructor() {
+    super('The request body ended before its declared length: send it again, whole.', {
+      code: 'incomplete_body',
+      status: 400,
+    });
+  }
+}

@@ -6,7 +6,7 @@ import type { JWTPayload } from 'jose';
 import type { Database } from '../db/database.port.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Clock } from '../runtime/runtime.ts';
-import { PayloadTooLargeError } from './api.errors.ts';
+import { IncompleteBodyError, PayloadTooLargeError } from './api.errors.ts';
 import { type ApiEvent, type ApiResult, createApiHandler } from './api-handler.ts';
 import { type ApiSettings, loadApiSettings } from './api-settings.ts';
 import { corsAllowedHeaders, errorResponse, responseHeaders } from './http-edge.middleware.ts';
@@ -132,10 +132,14 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (declared > maxRequestBytes) throw new PayloadTooLargeError(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxRequestBytes) break;
-    if (size <= limit) chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxRequestBytes) break;
+      if (size <= limit) chunks.push(chunk);
+    }
+  } catch {
+    throw new IncompleteBodyError(); // the client stopped sending before Content-Length bytes
   }
   if (size > limit) throw new PayloadTooLargeError(limit);
   return Buffer.concat(chunks);

@@ -26,15 +26,15 @@ export function openSupabase(url: string, serviceRoleKey: string, options: Supab
       try {
         response = await client.rpc(fn, args).abortSignal(AbortSignal.timeout(timeoutMs));
       } catch (error) {
-        // supabase-js throws (instead of returning `error`) on a timeout or a failed connection.
+        // supabase-js returns most failures as `error`, but throws some (an abort, for one).
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         throw new DatabaseFunctionError(fn, `request to Supabase failed (${reason})`, undefined, error);
       }
       const { data, error } = response;
       if (error) {
-        const reason = [error.message || 'no message', error.details && `Details: ${error.details}`]
-          .filter(Boolean)
-          .join('. ');
+        // Details from PostgREST help; on a failed connection supabase-js fills them with a stack trace.
+        const details = error.code && error.details ? `. Details: ${error.details}` : '';
+        const reason = `${error.message || 'no message'}${details}`;
         throw new DatabaseFunctionError(fn, reason, error.code || undefined, error);
       }
       return data ?? null;

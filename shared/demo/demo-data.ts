@@ -55,11 +55,11 @@ export interface DemoData {
 }
 
 const BRANCH_POPULARITY: Readonly<Record<string, number>> = {
-  schilder: 25,
+  schilder: 27,
   dakdekker: 20,
-  loodgieter: 25,
-  warmtepomp: 14,
-  zonnepanelen: 16,
+  loodgieter: 27,
+  warmtepomp: 12,
+  zonnepanelen: 14,
 };
 
 const NEIGHBOURS: Readonly<Record<string, readonly string[]>> = {
@@ -92,7 +92,7 @@ const TRADE_NAMES: Readonly<Record<string, readonly string[]>> = {
 };
 
 // Partners are more numerous, and reach further, where more people live.
-const REGION_WEIGHTS = REGION_PROFILES.map((r) => r.populationMillions * (r.randstad ? 1.5 : 1));
+const REGION_WEIGHTS = REGION_PROFILES.map((r) => r.populationMillions ** 0.75 * (r.randstad ? 1.2 : 1));
 
 const capitalised = (branch: string) => branch.charAt(0).toUpperCase() + branch.slice(1);
 
@@ -149,10 +149,10 @@ function buildSegments(seed: number): DemoSegment[] {
 
 function buildPartner(seed: number, index: number): DemoPartner {
   const random = randomFor(seed, 'demo', 'partner', index);
-  const branches = distinctWeighted(random, DEMO_BRANCHES, [70, 22, 8], (b) => BRANCH_POPULARITY[b] ?? 1);
+  const branches = distinctWeighted(random, DEMO_BRANCHES, [80, 17, 3], (b) => BRANCH_POPULARITY[b] ?? 1);
   const home = REGION_PROFILES[weightedIndex(random, REGION_WEIGHTS)]?.code ?? 'utrecht';
   const regions = [home];
-  const wanted = 1 + weightedIndex(random, [50, 30, 13, 7]);
+  const wanted = 1 + weightedIndex(random, [65, 25, 7, 3]);
   while (regions.length < wanted) {
     // The next province borders one already served.
     const candidates = [...new Set(regions.flatMap((r) => NEIGHBOURS[r] ?? []))].filter(
@@ -170,7 +170,7 @@ function buildPartner(seed: number, index: number): DemoPartner {
     companyName: `${pick(random, SURNAMES)} ${pick(random, TRADE_NAMES[primary] ?? ['Vakwerk'])}${random.next() < 0.3 ? ' B.V.' : ''}`,
     isActive: random.next() >= 0.04,
     // Mostly small firms: capacity 2..15 leads a day, skewed low.
-    dailyLeadCapacity: 2 + Math.floor(14 * u * u),
+    dailyLeadCapacity: 2 + Math.floor(14 * u ** 4),
     branches,
     regions,
   };

@@ -227,17 +227,19 @@ export function explainDecision(
   const has = (reason: GuardrailReason): boolean => reasons.includes(reason);
   const wanted = (amount: Micros): string =>
     oldMicros > 0 ? percentChange(oldMicros, amount) : formatEuros(Math.max(0, amount));
-  const runNote = has('max_changes_per_run')
-    ? `max ${settings.maxChangesPerRun} changes per run reached, wanted ${wanted(segmentLimitedMicros)}`
-    : has('account_cap')
-      ? `account daily cap ${newMicros === oldMicros ? 'reached' : `trimmed from ${wanted(segmentLimitedMicros)}`}`
-      : null;
+  const notes: string[] = [];
+  if (has('max_changes_per_run')) {
+    notes.push(
+      `max ${settings.maxChangesPerRun} changes per run reached, wanted ${wanted(segmentLimitedMicros)}`,
+    );
+  } else if (has('account_cap')) {
+    notes.push(
+      `account daily cap ${newMicros === oldMicros ? 'reached' : `trimmed from ${wanted(segmentLimitedMicros)}`}`,
+    );
+  }
   // When a run limit stopped the change, the per-segment limits no longer explain the outcome.
-  const notes =
-    runNote && newMicros === oldMicros ? [runNote] : [...(runNote ? [runNote] : []), ...segmentNotes()];
-
-  function segmentNotes(): string[] {
-    const notes: string[] = [];
+  const stoppedByRun = notes.length > 0 && newMicros === oldMicros;
+  if (!stoppedByRun) {
     if (has('zero_budget_start')) notes.push(`the minimum to start, wanted ${wanted(desiredMicros)}`);
     else if (has('zero_capacity')) notes.push(`no partner capacity, wanted ${wanted(desiredMicros)}`);
     else if (has('min_budget')) {
@@ -246,7 +248,6 @@ export function explainDecision(
       notes.push(`maximum budget ${formatEuros(settings.maxBudgetMicros)}, wanted ${wanted(desiredMicros)}`);
     } else if (has('max_daily_change')) notes.push(`capped from ${wanted(desiredMicros)}`);
     if (has('below_min_change')) notes.push(`below the minimum change, wanted ${wanted(desiredMicros)}`);
-    return notes;
   }
 
   let head: string;

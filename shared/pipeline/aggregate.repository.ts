@@ -32,7 +32,10 @@ export type AggregateCounts = z.infer<typeof aggregateCountsSchema>;
  * business day of [from, to] in one database call (one set-based statement, whatever the number
  * of segments or leads).
  */
-export async function aggregateWindow(db: Database, request: AggregateWindowRequest): Promise<AggregateCounts> {
+export async function aggregateWindow(
+  db: Database,
+  request: AggregateWindowRequest,
+): Promise<AggregateCounts> {
   const result = await db.rpc('lfi_aggregate_window', {
     p_from: request.from,
     p_to: request.to,

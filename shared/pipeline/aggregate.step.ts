@@ -14,7 +14,9 @@ const campaignsSchema = z.array(z.object({ customerId: z.string(), campaignId: z
 export function runAggregateStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'aggregate', input, async () => {
     const { from, to } = trailingWindow(input.date, input.windowDays);
-    const campaigns = campaignsSchema.parse(await runtime.db.rpc('lfi_mapped_campaigns', { p_channel: 'google_ads' }));
+    const campaigns = campaignsSchema.parse(
+      await runtime.db.rpc('lfi_mapped_campaigns', { p_channel: 'google_ads' }),
+    );
     const metrics = campaigns.length ? await runtime.ads.dailyMetrics(campaigns, from, to) : [];
     return aggregateWindow(runtime.db, { from, to, timeZone: runtime.config.LFI_TIME_ZONE, metrics });
   });

@@ -14,7 +14,8 @@ export async function recordPipelineFailure(runtime: Runtime, input: StepInput):
   const caught = caughtSchema.safeParse(input.error);
   const error = caught.success ? caught.data : { Error: 'Error', Cause: undefined };
   const cause = causeMessage(error.Cause);
-  const message = `LFI nightly run for ${input.date} failed: ${error.Error}${cause ? ` — ${cause}` : ''}`.slice(0, 1000);
+  const message =
+    `LFI nightly run for ${input.date} failed: ${error.Error}${cause ? ` — ${cause}` : ''}`.slice(0, 1000);
   const runId = await runtime.db.rpc('lfi_start_run', {
     p_run_date: input.date,
     p_step: 'pipeline',

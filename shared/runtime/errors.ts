@@ -7,7 +7,10 @@ export class AppError extends Error {
   readonly status: number;
   readonly expose: boolean;
   readonly details: unknown;
-  constructor(message: string, options: { code: string; status: number; expose?: boolean; details?: unknown; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { code: string; status: number; expose?: boolean; details?: unknown; cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code;

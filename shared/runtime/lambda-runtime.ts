@@ -12,7 +12,8 @@ export function lambdaRuntime(): Promise<Runtime> {
   runtime ??= (async () => {
     const env: Record<string, string | undefined> = { ...process.env };
     const secretId = env.SUPABASE_SERVICE_ROLE_SECRET_ID;
-    if (secretId && !env.SUPABASE_SERVICE_ROLE_KEY) env.SUPABASE_SERVICE_ROLE_KEY = await readSecretString(secretId);
+    if (secretId && !env.SUPABASE_SERVICE_ROLE_KEY)
+      env.SUPABASE_SERVICE_ROLE_KEY = await readSecretString(secretId);
     return createRuntime(loadConfig(env));
   })();
   runtime.catch(() => {

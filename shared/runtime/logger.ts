@@ -15,10 +15,20 @@ export function jsonLogger(
 ): Logger {
   const threshold = order[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const log = (level: Level) => (message: string, context: Record<string, unknown> = {}) => {
-    if (order[level] < threshold) return;
-    write(JSON.stringify({ level, service, message, timestamp: new Date().toISOString(), ...serialise(context) }));
-  };
+  const log =
+    (level: Level) =>
+    (message: string, context: Record<string, unknown> = {}) => {
+      if (order[level] < threshold) return;
+      write(
+        JSON.stringify({
+          level,
+          service,
+          message,
+          timestamp: new Date().toISOString(),
+          ...serialise(context),
+        }),
+      );
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 

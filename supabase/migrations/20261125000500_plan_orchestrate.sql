@@ -120,9 +120,7 @@ as $$
      where st.date > p_date - p_lookback_days and st.date <= p_date
      group by st.segment_id
   )
-  select jsonb_build_object(
-    'kill_switch', coalesce((select (value ->> 'enabled')::boolean from public.lfi_settings where key = 'kill_switch'), false),
-    'segments', coalesce(jsonb_agg(jsonb_build_object(
+  select coalesce(jsonb_agg(jsonb_build_object(
       'segment_id', s.id,
       'code', s.code,
       'branch', s.branch,
@@ -135,14 +133,15 @@ as $$
       'lookback_spend_micros', coalesce(h.lookback_spend_micros, 0),
       'campaigns', c.campaigns,
       'decision', (
-        select jsonb_build_object('id', l.id, 'status', l.status, 'new_value', l.new_value, 'old_value', l.old_value)
+        select jsonb_build_object('status', l.status, 'new_value', l.new_value, 'old_value', l.old_value,
+                                  'action_type', l.action_type, 'explanation', l.explanation)
           from public.channel_orchestration_log l
          where l.segment_id = s.id and l.channel = p_channel and l.date = p_date and l.status <> 'dry_run'),
       'last_set_budget', (
         select l.new_value from public.channel_orchestration_log l
          where l.segment_id = s.id and l.channel = p_channel and l.status in ('applied', 'clamped') and l.date < p_date
          order by l.date desc limit 1)
-    ) order by s.code), '[]'::jsonb))
+    ) order by s.code), '[]'::jsonb)
     from public.lead_segments s
     join public.lead_segment_plans p on p.segment_id = s.id and p.date = p_date
     join campaigns c on c.segment_id = s.id
@@ -198,6 +197,14 @@ revoke execute on function public.lfi_save_plans(date, jsonb) from public, anon,
 revoke execute on function public.lfi_orchestration_inputs(date, text, integer, integer) from public, anon, authenticated;
 revoke execute on function public.lfi_record_decisions(uuid, date, jsonb) from public, anon, authenticated;
 
+-- The run-time settings admins change (kill switch, guardrail overrides) as one document.
+create function public.lfi_settings_get()
+returns jsonb
+language sql
+stable
+as $$ select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from public.lfi_settings; $$;
+revoke execute on function public.lfi_settings_get() from public, anon, authenticated;
+
 -- The campaigns the ads report is fetched for: every active mapping of active segments.
 create function public.lfi_mapped_campaigns(p_channel text default 'google_ads')
 returns jsonb
@@ -244,10 +251,3 @@ as $$
    where s.is_active;
 $$;
 revoke execute on function public.lfi_run_report(date, text) from public, anon, authenticated;
-
-create function public.lfi_segment_count()
-returns integer
-language sql
-stable
-as $$ select count(*)::integer from public.lead_segments; $$;
-revoke execute on function public.lfi_segment_count() from public, anon, authenticated;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseFunctionError } from '../../../shared/db/database.errors.ts';
 import type { Database, SqlDatabase } from '../../../shared/db/database.port.ts';
@@ -113,10 +113,11 @@ describe('the Supabase adapter over HTTP with supabase-js', () => {
 
 describe('the Supabase adapter against an endpoint that never answers', () => {
   let silent: Server;
+  const sockets: Socket[] = [];
   let url: string;
 
   beforeAll(async () => {
-    silent = createServer(() => {}); // accepts connections, never replies
+    silent = createServer((socket) => sockets.push(socket)); // accepts connections, never replies
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const address = silent.address();
     if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
@@ -124,6 +125,7 @@ describe('the Supabase adapter against an endpoint that never answers', () => {
   });
 
   afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
   });
 
@@ -133,7 +135,7 @@ describe('the Supabase adapter against an endpoint that never answers', () => {
     const failure = await supabase.rpc('lfi_test_add', { a: 1, b: 2 }).catch((e: unknown) => e);
 
     expect(failure).toBeInstanceOf(DatabaseFunctionError);
-    expect((failure as Error).message).toMatch(/lfi_test_add.*request to Supabase failed/);
+    expect((failure as Error).message).toMatch(/lfi_test_add.*TimeoutError/);
     expect((failure as Error).message).not.toContain(serviceRoleKey);
   });
 });

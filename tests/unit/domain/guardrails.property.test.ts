@@ -134,6 +134,14 @@ describe('budget guardrails hold for every run', () => {
     }, unlimitedSettingsArbitrary);
   });
 
+  it('never moves a budget the other way than the controller wants', () => {
+    forEachDecision((decision) => {
+      const wanted = Math.sign(decision.desiredMicros - decision.oldMicros);
+      const moved = Math.sign(decision.newMicros - decision.oldMicros);
+      expect(moved === 0 || moved === wanted).toBe(true);
+    });
+  });
+
   it('never raises a budget at zero capacity', () => {
     forEachDecision((decision, input) => {
       if (input.capacityTotalLeads === 0) expect(decision.newMicros).toBeLessThanOrEqual(decision.oldMicros);

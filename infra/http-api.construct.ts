@@ -1,0 +1,140 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { defaultApiSettings } from '../shared/api/api-settings.ts';
+import { corsAllowedHeaders } from '../shared/api/http-edge.middleware.ts';
+import {
+  type ApiHandlerName,
+  apiHandlerNames,
+  handlerForPath,
+  pathMethods,
+  routeList,
+} from '../shared/api/routes.ts';
+import { LfiFunction } from './lfi-function.construct.ts';
+
+export interface LfiHttpApiProps {
+  /** The platform's Supabase Auth issuer, e.g. `https://<project>.supabase.co/auth/v1`. */
+  readonly jwtIssuer: string;
+  /** Supabase's access tokens carry `aud: authenticated`. */
+  readonly jwtAudience: readonly string[];
+  /** The dashboard's origins, for CORS. */
+  readonly allowedOrigins: readonly string[];
+  /** What every LFI Lambda needs (the stack's `lambdaEnvironment`). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The Supabase service-role key's secret, read by the handlers at cold start. */
+  readonly databaseSecret?: ISecret;
+  /** Where the admin role sits in the token's claims (default `app_metadata.role`) and its value (default `admin`). */
+  readonly adminClaim?: string;
+  readonly adminRole?: string;
+}
+
+const methods: Record<string, HttpMethod> = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PUT: HttpMethod.PUT,
+  DELETE: HttpMethod.DELETE,
+};
+
+/**
+ * The HTTP API (API Gateway v2) built from the route table in shared/api/routes.ts, the same
+ * table the local server serves: one Lambda per handler name, every route behind Supabase Auth's
+ * JWT (except the OpenAPI document), an `ANY` route per path that answers 405, and `$default`
+ * answering 404, so unknown requests get the API's own error shape too.
+ */
+export class LfiHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: Readonly<Record<ApiHandlerName, LfiFunction>>;
+
+  constructor(scope: Construct, id: string, props: LfiHttpApiProps) {
+    super(scope, id);
+    const environment = {
+      ...props.environment,
+      LFI_API_ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+      LFI_API_ADMIN_CLAIM: props.adminClaim ?? defaultApiSettings.adminClaim,
+      LFI_API_ADMIN_ROLE: props.adminRole ?? defaultApiSettings.adminRole,
+      LFI_API_HSTS: 'true',
+    };
+    const descriptions: Record<ApiHandlerName, string> = {
+      reads: 'HTTP API reads: segments, stats, plans, decisions, overrides, orchestration status.',
+      writes: 'HTTP API admin writes: segments, target overrides, pause and resume, the kill switch.',
+      docs: 'HTTP API: the OpenAPI document, and 404 for unknown paths.',
+    };
+    const functions = {} as Record<ApiHandlerName, LfiFunction>;
+    const integrations = {} as Record<ApiHandlerName, HttpLambdaIntegration>;
+    for (const name of apiHandlerNames) {
+      const fn = new LfiFunction(this, `${pascal(name)}Function`, {
+        entry: `lambdas/api/${name}.ts`,
+        description: descriptions[name],
+        environment,
+        // API Gateway gives up after 30 s; a read that takes 10 s is already broken.
+        timeout: Duration.seconds(10),
+      });
+      props.databaseSecret?.grantRead(fn.function);
+      functions[name] = fn;
+      integrations[name] = new HttpLambdaIntegration(`${pascal(name)}Integration`, fn.function);
+    }
+    this.functions = functions;
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Lead Flow Intelligence HTTP API (routes from shared/api/routes.ts).',
+      createDefaultStage: false,
+      defaultIntegration: integrations.docs,
+      corsPreflight: {
+        allowOrigins: [...props.allowedOrigins],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        allowHeaders: corsAllowedHeaders,
+        maxAge: Duration.minutes(10),
+      },
+    });
+    const authorizer = new HttpJwtAuthorizer('SupabaseAuth', props.jwtIssuer, {
+      jwtAudience: [...props.jwtAudience],
+    });
+    for (const route of routeList) {
+      const method = methods[route.method];
+      if (!method)
+        throw new Error(`The route table uses ${route.method}, which the HTTP API construct does not map.`);
+      this.api.addRoutes({
+        path: route.path,
+        methods: [method],
+        integration: integrations[route.handler],
+        authorizer: route.auth === 'public' ? new HttpNoneAuthorizer() : authorizer,
+      });
+    }
+    // A known path with a method it does not serve: the handler answers 405 with Allow. No token
+    // is needed to learn which methods a path takes; the OpenAPI document says as much.
+    for (const path of pathMethods.keys()) {
+      this.api.addRoutes({
+        path,
+        methods: [HttpMethod.ANY],
+        integration: integrations[handlerForPath(path)],
+      });
+    }
+
+    this.stage = new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS }),
+        ),
+      },
+    });
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the LFI HTTP API.' });
+  }
+}
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

@@ -1,0 +1,348 @@
+import { z } from 'zod';
+import type {
+  BudgetChange,
+  BudgetChangeResult,
+  CampaignBudget,
+  CampaignRef,
+} from '../ads/ads-channel.port.ts';
+import { type BudgetDecision, type BudgetSegmentInput, decideBudgets } from '../domain/budget-controller.ts';
+import { splitBudget } from '../domain/budget-split.ts';
+import { guardrailSettingsSchema } from '../domain/guardrails.ts';
+import { eurosFromMicros, formatEuros, type Micros, microsFromEuros } from '../domain/money.ts';
+import { InputError } from '../runtime/errors.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { recordedStep } from './recorded-step.ts';
+import type { StepInput } from './step-input.ts';
+
+const channel = 'google_ads';
+const decimal = z.union([z.number(), z.string()]).transform(Number);
+
+const settingsSchema = z.object({
+  kill_switch: z.object({ enabled: z.boolean() }).default({ enabled: false }),
+  guardrails: z.record(z.string(), z.unknown()).default({}),
+});
+
+const segmentSchema = z.object({
+  segment_id: z.uuid(),
+  code: z.string(),
+  branch: z.string(),
+  paused: z.boolean(),
+  plan_id: z.uuid(),
+  target_leads_per_day: z.number().int(),
+  capacity_total_leads: decimal,
+  average_leads: decimal,
+  lookback_leads: z.number().int(),
+  lookback_spend_micros: decimal,
+  campaigns: z.array(z.object({ customer_id: z.string(), campaign_id: z.string() })).min(1),
+  decision: z
+    .object({
+      status: z.string(),
+      old_value: z.union([z.number(), z.string()]).nullable(),
+      new_value: z.union([z.number(), z.string()]).nullable(),
+      action_type: z.string(),
+      explanation: z.string(),
+    })
+    .nullable(),
+  last_set_budget: z.union([z.number(), z.string()]).nullable(),
+});
+type SegmentRow = z.infer<typeof segmentSchema>;
+
+type LogStatus = 'applying' | 'applied' | 'clamped' | 'skipped' | 'failed' | 'dry_run';
+
+interface LogRow {
+  readonly segment_id: string;
+  readonly plan_id: string;
+  readonly channel: string;
+  readonly customer_id: string;
+  readonly campaign_id: string;
+  readonly action_type: string;
+  readonly old_value: string;
+  readonly new_value: string;
+  readonly status: LogStatus;
+  readonly explanation: string;
+  readonly error_message: string | null;
+}
+
+/** A segment ready for a decision: its campaigns' current budgets, in the mapping's order. */
+interface Candidate {
+  readonly row: SegmentRow;
+  readonly budgets: readonly CampaignBudget[];
+  readonly currentMicros: Micros;
+}
+
+/**
+ * Orchestrate: one budget decision per segment, channel and date, inside the guardrails; all
+ * changes of an ads account in one batched call; every decision logged with its explanation;
+ * the plan's budget recorded only when the change landed. A decision already settled for the
+ * date is never taken again, so a repeated or retried run changes nothing twice: a change is
+ * recorded as `applying` before it is sent, and a retry that finds the budget already at the
+ * new amount settles it as applied instead of sending it again.
+ */
+export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
+  return recordedStep(runtime, 'orchestrate', input, async (runId) => {
+    const { db } = runtime;
+    const stored = settingsSchema.parse(await db.rpc('lfi_settings_get'));
+    const parsedSettings = guardrailSettingsSchema.safeParse({
+      ...stored.guardrails,
+      killSwitch: stored.kill_switch.enabled,
+    });
+    if (!parsedSettings.success) {
+      throw new InputError(`lfi_settings.guardrails is invalid: ${parsedSettings.error.message}`);
+    }
+    const settings = parsedSettings.data;
+    const segments = z.array(segmentSchema).parse(
+      await db.rpc('lfi_orchestration_inputs', {
+        p_date: input.date,
+        p_channel: channel,
+        p_lookback_days: settings.cplLookbackDays,
+        p_average_days: settings.recentWindowDays,
+      }),
+    );
+
+    const open = segments.filter(
+      (s) => !s.decision || s.decision.status === 'applying' || s.decision.status === 'failed',
+    );
+    const budgets = await currentBudgets(runtime, open);
+    const rows: LogRow[] = [];
+    const candidates: Candidate[] = [];
+    for (const row of open) {
+      const found = row.campaigns.map((c) => budgets.get(key(c.customer_id, c.campaign_id)));
+      const campaignBudgets = found.filter((b): b is CampaignBudget => b !== undefined);
+      const currentMicros = campaignBudgets.reduce((sum, b) => sum + b.amountMicros, 0);
+      const skip = (reason: string) =>
+        rows.push(logRow(row, currentMicros, currentMicros, 'no_change', 'skipped', reason));
+      if (campaignBudgets.length < row.campaigns.length) {
+        skip('skipped: a mapped campaign has no budget in the ads account');
+      } else if (campaignBudgets.some((b) => b.shared)) {
+        skip('skipped: the campaign uses a shared budget, which LFI never changes for one segment');
+      } else if (
+        row.decision?.status === 'applying' &&
+        row.decision.new_value !== null &&
+        microsFromEuros(row.decision.new_value) === currentMicros
+      ) {
+        // A change sent by an earlier attempt that landed before the attempt could record it.
+        rows.push({
+          ...logRow(
+            row,
+            microsFromEuros(row.decision.old_value ?? 0),
+            currentMicros,
+            row.decision.action_type,
+            'applied',
+            row.decision.explanation,
+          ),
+        });
+      } else if (row.last_set_budget !== null && microsFromEuros(row.last_set_budget) !== currentMicros) {
+        skip(
+          `skipped: budget changed outside LFI (LFI set ${formatEuros(microsFromEuros(row.last_set_budget))}, now ${formatEuros(currentMicros)}); not overwritten tonight`,
+        );
+      } else {
+        candidates.push({ row, budgets: campaignBudgets, currentMicros });
+      }
+    }
+
+    const decisions = decideBudgets(candidates.map(toControllerInput), settings);
+    const changes: { candidate: Candidate; decision: BudgetDecision }[] = [];
+    decisions.forEach((decision, index) => {
+      const candidate = candidates[index];
+      if (!candidate) return;
+      if (decision.newMicros === decision.oldMicros) {
+        rows.push(
+          logRow(
+            candidate.row,
+            decision.oldMicros,
+            decision.newMicros,
+            decision.action_type,
+            'skipped',
+            decision.explanation,
+          ),
+        );
+      } else {
+        changes.push({ candidate, decision });
+      }
+    });
+
+    if (input.dryRun) {
+      const results = await applyChanges(runtime, changes, true);
+      const dryRows = [...rows, ...changes.map((change, i) => settledRow(change, results[i], 'dry_run'))];
+      await record(
+        runtime,
+        runId,
+        input.date,
+        dryRows.map((row) => ({ ...row, status: 'dry_run' as const })),
+      );
+      return counts(segments.length, dryRows, segments.length - open.length);
+    }
+
+    // Claim the changes before sending them, so a retry after a crash can tell what was sent.
+    await record(runtime, runId, input.date, [
+      ...rows,
+      ...changes.map(({ candidate, decision }) =>
+        logRow(
+          candidate.row,
+          decision.oldMicros,
+          decision.newMicros,
+          decision.action_type,
+          'applying',
+          decision.explanation,
+        ),
+      ),
+    ]);
+    const results = await applyChanges(runtime, changes, false);
+    const settled = changes.map((change, i) =>
+      settledRow(change, results[i], change.decision.status === 'clamped' ? 'clamped' : 'applied'),
+    );
+    await record(runtime, runId, input.date, settled);
+    return counts(segments.length, [...rows, ...settled], segments.length - open.length);
+  });
+}
+
+async function currentBudgets(
+  runtime: Runtime,
+  segments: readonly SegmentRow[],
+): Promise<Map<string, CampaignBudget>> {
+  const refs: CampaignRef[] = segments.flatMap((s) =>
+    s.campaigns.map((c) => ({ customerId: c.customer_id, campaignId: c.campaign_id })),
+  );
+  const budgets = refs.length ? await runtime.ads.currentBudgets(refs) : [];
+  return new Map(budgets.map((b) => [key(b.customerId, b.campaignId), b]));
+}
+
+function toControllerInput({ row, currentMicros }: Candidate): BudgetSegmentInput {
+  return {
+    segmentId: row.segment_id,
+    branch: row.branch,
+    accountId: row.campaigns[0]?.customer_id ?? '',
+    currentBudgetMicros: currentMicros,
+    targetLeadsPerDay: row.target_leads_per_day,
+    recentLeadsPerDay: row.average_leads,
+    trailingSpendMicros: row.lookback_spend_micros,
+    trailingLeads: row.lookback_leads,
+    capacityTotalLeads: row.capacity_total_leads,
+    isPaused: row.paused,
+  };
+}
+
+/**
+ * Sends the changes, one batched call per ads account (accounts in parallel). A failing account
+ * fails only its own changes; each change gets a result in the order given.
+ */
+async function applyChanges(
+  runtime: Runtime,
+  changes: readonly { candidate: Candidate; decision: BudgetDecision }[],
+  validateOnly: boolean,
+): Promise<BudgetChangeResult[]> {
+  const perChange = changes.map(({ candidate, decision }) => {
+    const parts = splitBudget(
+      candidate.budgets.map((b) => b.amountMicros),
+      decision.newMicros,
+    );
+    return candidate.budgets.map(
+      (b, i): BudgetChange => ({
+        customerId: b.customerId,
+        campaignId: b.campaignId,
+        budgetId: b.budgetId,
+        segmentId: candidate.row.segment_id,
+        newAmountMicros: parts[i] ?? 0,
+      }),
+    );
+  });
+  const byAccount = new Map<string, BudgetChange[]>();
+  for (const change of perChange.flat())
+    byAccount.set(change.customerId, [...(byAccount.get(change.customerId) ?? []), change]);
+  const outcomes = new Map<BudgetChange, string | null>();
+  await Promise.all(
+    [...byAccount].map(async ([customerId, accountChanges]) => {
+      try {
+        const results = await runtime.ads.applyBudgetChanges(customerId, accountChanges, { validateOnly });
+        for (const result of results) outcomes.set(result.change, result.ok ? null : result.error);
+        for (const change of accountChanges)
+          if (!outcomes.has(change)) outcomes.set(change, 'no result from the ads channel');
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        runtime.logger.error('budget changes failed for an ads account', { customerId, error });
+        for (const change of accountChanges) outcomes.set(change, message);
+      }
+    }),
+  );
+  return changes.map(({ decision }, i) => {
+    const parts = perChange[i] ?? [];
+    const errors = parts.map((part) => outcomes.get(part)).filter((e): e is string => typeof e === 'string');
+    const change = parts[0] ?? {
+      customerId: '',
+      campaignId: '',
+      budgetId: '',
+      segmentId: decision.segmentId,
+      newAmountMicros: decision.newMicros,
+    };
+    return errors.length ? { change, ok: false, error: errors.join('; ') } : { change, ok: true };
+  });
+}
+
+function settledRow(
+  { candidate, decision }: { candidate: Candidate; decision: BudgetDecision },
+  result: BudgetChangeResult | undefined,
+  success: LogStatus,
+): LogRow {
+  const failed = !result?.ok;
+  const row = logRow(
+    candidate.row,
+    decision.oldMicros,
+    decision.newMicros,
+    decision.action_type,
+    failed ? 'failed' : success,
+    decision.explanation,
+  );
+  return failed
+    ? { ...row, error_message: result && !result.ok ? result.error : 'no result from the ads channel' }
+    : row;
+}
+
+function logRow(
+  row: SegmentRow,
+  oldMicros: Micros,
+  newMicros: Micros,
+  actionType: string,
+  status: LogStatus,
+  explanation: string,
+): LogRow {
+  const first = row.campaigns[0];
+  return {
+    segment_id: row.segment_id,
+    plan_id: row.plan_id,
+    channel,
+    customer_id: first?.customer_id ?? '',
+    campaign_id:
+      row.campaigns.length === 1
+        ? (first?.campaign_id ?? '')
+        : row.campaigns.map((c) => c.campaign_id).join(','),
+    action_type: actionType,
+    old_value: eurosFromMicros(oldMicros),
+    new_value: eurosFromMicros(newMicros),
+    status,
+    explanation,
+    error_message: null,
+  };
+}
+
+async function record(runtime: Runtime, runId: string, date: string, rows: readonly LogRow[]): Promise<void> {
+  if (rows.length)
+    await runtime.db.rpc('lfi_record_decisions', { p_run_id: runId, p_date: date, p_decisions: rows });
+}
+
+function counts(segments: number, rows: readonly LogRow[], alreadyDecided: number): Record<string, number> {
+  const by = (predicate: (row: LogRow) => boolean) => rows.filter(predicate).length;
+  return {
+    segments,
+    already_decided: alreadyDecided,
+    increased: by(
+      (r) => r.status !== 'failed' && r.status !== 'skipped' && r.action_type === 'budget_increase',
+    ),
+    decreased: by(
+      (r) => r.status !== 'failed' && r.status !== 'skipped' && r.action_type === 'budget_decrease',
+    ),
+    skipped: by((r) => r.status === 'skipped'),
+    failed: by((r) => r.status === 'failed'),
+  };
+}
+
+const key = (customerId: string, campaignId: string) => `${customerId}/${campaignId}`;
