@@ -47,11 +47,13 @@ export async function runNightlyLocally(
   try {
     return { status: 'SUCCEEDED', output: (await execution.result) as Record<string, unknown> };
   } catch (error) {
+    // The Fail state's error and cause are the failing task's, as Step Functions shows them.
     const failure = error as { name?: string; message?: string; cause?: unknown };
+    const original = failure.cause instanceof Error ? failure.cause : undefined;
     return {
       status: 'FAILED',
-      error: failure.name ?? 'Error',
-      cause: typeof failure.cause === 'string' ? failure.cause : failure.message,
+      error: original?.name ?? failure.name ?? 'Error',
+      cause: original?.message ?? failure.message,
     };
   }
 }

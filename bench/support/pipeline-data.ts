@@ -129,7 +129,10 @@ export async function seedPipelineBenchData(
   );
   const refs = [
     ...campaigns.map((c) => ({ customerId: c.customer_id, campaignId: c.campaign_id })),
-    ...Array.from({ length: unmappedCampaigns }, (_, k) => ({ customerId: accounts[0] ?? '', campaignId: `${900000 + k}` })),
+    ...Array.from({ length: unmappedCampaigns }, (_, k) => ({
+      customerId: accounts[0] ?? '',
+      campaignId: `${900000 + k}`,
+    })),
   ];
   const adMetrics: CampaignDailyMetrics[] = [];
   for (let day = 0; day < options.days; day += 1) {
@@ -137,7 +140,13 @@ export async function seedPipelineBenchData(
     refs.forEach((ref, index) => {
       const clicks = 20 + ((index * 31 + day * 17) % 180);
       // Cost per click 0.50–3.49 euros, in whole micros.
-      adMetrics.push({ ...ref, date, clicks, costMicros: clicks * (500_000 + ((index * 7919 + day) % 3_000) * 1_000), conversions: Math.floor(clicks / 12) });
+      adMetrics.push({
+        ...ref,
+        date,
+        clicks,
+        costMicros: clicks * (500_000 + ((index * 7919 + day) % 3_000) * 1_000),
+        conversions: Math.floor(clicks / 12),
+      });
     });
   }
   return { from, to: options.to, timeZone: options.timeZone, leads: total, segmentIds, adMetrics };

@@ -64,16 +64,31 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
     .handler(async (event) => {
       const state = prepared.get(event);
       if (!state?.input) throw new Error('The API handler ran without a prepared request.');
+      const { route, input } = state;
       const { db, clock } = await options.services();
       const context: OperationContext = { db, now: clock.now(), settings: options.settings, actor: state.actor };
-      const operation = operations[state.route.operationId] as (
+      const operation = operations[route.operationId] as (
         context: OperationContext,
         input: Prepared['input'],
       ) => Promise<unknown>;
-      const body = state.route.response.parse(await operation(context, state.input));
-      return { statusCode: state.route.status, body: JSON.stringify(body) };
+      const respond = async () => JSON.stringify(route.response.parse(await operation(context, input)));
+      if (route.method !== 'GET') {
+        inFlightReads.clear(); // a read that starts after this write must see it
+        return { statusCode: route.status, body: await respond() };
+      }
+      // Identical reads in flight at the same time share one database call (reads do not depend
+      // on who asks). The clock's minute is in the key, so defaults like "yesterday" match too.
+      const key = JSON.stringify([route.operationId, input, Math.floor(context.now.getTime() / 60_000)]);
+      let body = inFlightReads.get(key);
+      if (!body) {
+        body = respond().finally(() => inFlightReads.delete(key));
+        inFlightReads.set(key, body);
+      }
+      return { statusCode: route.status, body: await body };
     });
 }
+
+const inFlightReads = new Map<string, Promise<string>>();
 
 /** Finds the route and checks the caller: 401 without a user, 403 for a write without the admin role. */
 function authorize(name: ApiHandlerName, settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {

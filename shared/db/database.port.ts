@@ -11,9 +11,15 @@ export type RpcArgs = Readonly<Record<string, unknown>>;
 export interface Database {
   readonly kind: DatabaseKind;
   /**
-   * Calls `public.<fn>` with named arguments. Objects and arrays are sent as JSON (the SQL
-   * parameter is `jsonb`); the function's result comes back parsed (a `jsonb` result as JSON).
-   * Callers parse the result; they never trust its shape.
+   * Calls `public.<fn>` with named arguments; an undefined argument is left out (its default
+   * applies). Objects and arrays are sent as JSON (the SQL parameter is `jsonb`), dates as
+   * 'YYYY-MM-DD' strings (a Date as ISO text), numbers, text, booleans and null as they are.
+   * The result: a `jsonb` result parsed; null for `void`. Scalars differ by adapter: the SQL
+   * adapters give integer as a number and bigint/numeric as exact text, date as a Date at UTC
+   * midnight; Supabase (PostgREST) gives bigint/numeric as JSON numbers and dates as text. So
+   * return jsonb (with money as text or integer cents) and parse with zod; never trust the shape.
+   * A failure throws `DatabaseFunctionError` (database.errors.ts), naming the function, with the
+   * SQLSTATE (or PostgREST's PGRSTnnn) as `code`.
    */
   rpc(fn: string, args?: RpcArgs): Promise<unknown>;
   close(): Promise<void>;

@@ -1,6 +1,5 @@
 import type { Config } from '../config/config.ts';
 import type { Database } from './database.port.ts';
-import { openPglite } from './pglite.adapter.ts';
 import { openPostgres } from './postgres.adapter.ts';
 
 export type DatabaseChoice =
@@ -28,7 +27,10 @@ export async function openDatabase(config: Config): Promise<Database> {
       const { openSupabase } = await import('./supabase.adapter.ts');
       return openSupabase(choice.url, choice.serviceRoleKey);
     }
-    case 'pglite':
+    case 'pglite': {
+      // Loaded only when used: the Lambdas never run the embedded database.
+      const { openPglite } = await import('./pglite.adapter.ts');
       return openPglite(choice.dataDir);
+    }
   }
 }

@@ -1,5 +1,5 @@
-import type { RpcArgs, SqlSession } from './database.port.ts';
 import { DatabaseFunctionError } from './database.errors.ts';
+import type { RpcArgs, SqlSession } from './database.port.ts';
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 

@@ -17,10 +17,11 @@ export async function findTablesWithoutRowLevelSecurity(db: SqlSession): Promise
 }
 
 /**
- * Functions in schema public (other than those of extensions) that anon or authenticated (the
- * roles PostgREST uses for callers without the service-role key) may
- * execute, as `name(argument types): role, role`. Functions default to EXECUTE for PUBLIC, so
- * each one a migration creates needs `revoke execute ... from public, anon, authenticated`.
+ * Functions in schema public (other than extensions') that anon or authenticated, the roles
+ * PostgREST uses for callers without the service-role key, may execute, as
+ * `name(argument types): role, role`. Functions default to EXECUTE for PUBLIC (a per-schema
+ * default-privileges revoke does not undo that), so each function a migration creates needs
+ * `revoke execute on function ... from public, anon, authenticated`.
  */
 export async function findFunctionsExecutableByApiRoles(db: SqlSession): Promise<string[]> {
   const rows = await db.query<{ signature: string; roles: string }>(

@@ -15,21 +15,25 @@ export interface SqlStatement {
  */
 export function splitSqlStatements(script: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
-  let start = 0;
-  let hasCode = false;
+  let codeStart = -1; // where the current statement's first token starts; -1 before any
   let blockDepth = 0; // BEGIN/CASE ... END nesting, counted only in CREATE FUNCTION/PROCEDURE
   let words: string[] = []; // the statement's first words, to recognise CREATE FUNCTION
   let i = 0;
 
+  const code = (at: number) => {
+    if (codeStart < 0) codeStart = at;
+  };
   const push = (end: number) => {
-    const raw = script.slice(start, end);
-    const leading = raw.length - raw.trimStart().length;
-    const text = raw.trim();
-    if (hasCode && text !== '') {
-      const from = start + leading;
-      statements.push({ text, start: from, end: from + text.length, line: lineAt(script, from) });
+    if (codeStart >= 0) {
+      const text = script.slice(codeStart, end).trimEnd();
+      statements.push({
+        text,
+        start: codeStart,
+        end: codeStart + text.length,
+        line: lineAt(script, codeStart),
+      });
     }
-    hasCode = false;
+    codeStart = -1;
     blockDepth = 0;
     words = [];
   };
@@ -44,12 +48,13 @@ export function splitSqlStatements(script: string): SqlStatement[] {
       i = skipBlockComment(script, i);
     } else if (ch === "'") {
       const escapes = /[eE]/.test(script[i - 1] ?? '') && !/[\w$]/.test(script[i - 2] ?? '');
+      code(escapes ? i - 1 : i);
       i = skipQuoted(script, i, "'", escapes);
-      hasCode = true;
     } else if (ch === '"') {
+      code(i);
       i = skipQuoted(script, i, '"', false);
-      hasCode = true;
     } else if (ch === '$' && !/[\w$]/.test(script[i - 1] ?? '')) {
+      code(i);
       const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(script.slice(i, i + 64))?.[0];
       if (tag) {
         const close = script.indexOf(tag, i + tag.length);
@@ -57,14 +62,12 @@ export function splitSqlStatements(script: string): SqlStatement[] {
       } else {
         i += 1;
       }
-      hasCode = true;
     } else if (ch === ';') {
       if (blockDepth > 0) {
         i += 1;
       } else {
         push(i);
         i += 1;
-        start = i;
       }
     } else if (/[A-Za-z_]/.test(ch ?? '')) {
       const word = /^[A-Za-z_][\w$]*/.exec(script.slice(i, i + 64))?.[0] ?? (ch as string);
@@ -75,10 +78,10 @@ export function splitSqlStatements(script: string): SqlStatement[] {
         if (lower === 'begin' || (lower === 'case' && blockDepth > 0)) blockDepth += 1;
         else if (lower === 'end' && blockDepth > 0) blockDepth -= 1;
       }
+      code(i);
       i += word.length;
-      hasCode = true;
     } else {
-      if (ch !== undefined && !/\s/.test(ch)) hasCode = true;
+      if (ch !== undefined && !/\s/.test(ch)) code(i);
       i += 1;
     }
   }

@@ -160,8 +160,58 @@ return public.lfi_region_for_pc4(
 comment on function public.lfi_region_for_postcode(text) is
   'The region code of a Dutch postcode (PC4 or PC6, any case and spacing); null when it is not one.';
 
--- Security definer: assignment must work whoever inserts the lead (lead_segments has RLS and the
--- helpers are not executable by the API roles). An empty search_path: every name is qualified.
+-- Derived from lead_segments and industries: the active segment of each (industry, region), so
+-- the leads trigger finds a lead's segment with one primary-key probe instead of a join (the join
+-- doubled the trigger's cost on bulk inserts). Kept current by statement triggers below.
+create table public.lfi_segment_lookup (
+  industry_id uuid not null,
+  region text not null,
+  segment_id uuid not null,
+  primary key (industry_id, region)
+);
+comment on table public.lfi_segment_lookup is
+  'Derived, do not edit: the active segment of each industry and region, rebuilt whenever industries or lead_segments change.';
+alter table public.lfi_segment_lookup enable row level security;
+
+-- Security definer throughout: assignment must work whoever writes the lead, industry or segment
+-- (these tables have RLS and the helpers are not executable by the API roles). Every name is
+-- qualified and the search_path is empty.
+create function public.lfi_refresh_segment_lookup() returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  -- Serialises concurrent rebuilds (each would otherwise insert the same keys); lead inserts only read.
+  lock table public.lfi_segment_lookup in exclusive mode;
+  delete from public.lfi_segment_lookup;
+  insert into public.lfi_segment_lookup (industry_id, region, segment_id)
+  select i.id, s.region, s.id
+  from public.industries i
+  join public.lead_segments s on s.branch = lower(btrim(i.name))
+  where s.is_active;
+end
+$$;
+
+comment on function public.lfi_refresh_segment_lookup() is
+  'Rebuilds lfi_segment_lookup from industries and the active lead_segments. Does not touch leads: run lfi_backfill_lead_segments() for that.';
+
+create function public.lfi_segment_lookup_changed() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform public.lfi_refresh_segment_lookup();
+  return null;
+end
+$$;
+
+create trigger lead_segments_refresh_lookup
+  after insert or update or delete or truncate on public.lead_segments
+  for each statement execute function public.lfi_segment_lookup_changed();
+create trigger industries_refresh_lookup
+  after insert or update of name or delete or truncate on public.industries
+  for each statement execute function public.lfi_segment_lookup_changed();
+
+select public.lfi_refresh_segment_lookup();
+
 create function public.lfi_assign_lead_segment() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
@@ -172,16 +222,11 @@ begin
     public.lfi_region_for_province(new.province),
     public.lfi_region_for_postcode(new.postcode)
   );
-  if new.industry_id is null or lead_region is null then
-    new.segment_id := null;
-  else
-    -- (branch, region) is unique: at most one segment, found through its unique index.
-    new.segment_id := (
-      select s.id
-      from public.industries i
-      join public.lead_segments s on s.branch = lower(btrim(i.name)) and s.region = lead_region
-      where i.id = new.industry_id and s.is_active
-    );
+  new.segment_id := null;
+  if new.industry_id is not null and lead_region is not null then
+    select l.segment_id into new.segment_id
+    from public.lfi_segment_lookup l
+    where l.industry_id = new.industry_id and l.region = lead_region;
   end if;
   return new;
 end
@@ -201,14 +246,13 @@ create trigger leads_assign_segment
 create function public.lfi_backfill_lead_segments() returns jsonb
 language sql volatile security definer set search_path = ''
 begin atomic
+  select public.lfi_refresh_segment_lookup();
   with target as (
-    select l.id, l.segment_id as old_segment_id, s.id as segment_id
+    select l.id, l.segment_id as old_segment_id, m.segment_id
     from public.leads l
-    left join public.industries i on i.id = l.industry_id
-    left join public.lead_segments s
-      on s.is_active
-      and s.branch = lower(btrim(i.name))
-      and s.region = coalesce(
+    left join public.lfi_segment_lookup m
+      on m.industry_id = l.industry_id
+      and m.region = coalesce(
         public.lfi_region_for_province(l.province),
         public.lfi_region_for_postcode(l.postcode)
       )
@@ -233,5 +277,7 @@ comment on function public.lfi_backfill_lead_segments() is
 revoke execute on function public.lfi_region_for_province(text) from public, anon, authenticated;
 revoke execute on function public.lfi_region_for_pc4(integer) from public, anon, authenticated;
 revoke execute on function public.lfi_region_for_postcode(text) from public, anon, authenticated;
+revoke execute on function public.lfi_refresh_segment_lookup() from public, anon, authenticated;
+revoke execute on function public.lfi_segment_lookup_changed() from public, anon, authenticated;
 revoke execute on function public.lfi_assign_lead_segment() from public, anon, authenticated;
 revoke execute on function public.lfi_backfill_lead_segments() from public, anon, authenticated;

@@ -12,11 +12,15 @@ create function public.lfi_aggregate_window(
 returns jsonb
 language plpgsql
 set search_path = ''
+-- The planner cannot estimate the few thousand segment-day groups (it guesses millions), which
+-- would make the server spend ~2 s JIT-compiling a statement that runs in about one.
+set jit = off
 as $$
 declare
   v_max_days constant integer := 92;
   v_window_start timestamptz;
   v_window_end timestamptz;
+  v_day_starts timestamptz[];
   v_ad_rows integer;
   v_segments integer;
   v_rows_upserted integer;
@@ -39,6 +43,9 @@ begin
     -- The window's edges: local midnights as instants (DST days have 23 or 25 hours).
     v_window_start := p_from::timestamp at time zone p_time_zone;
     v_window_end := (p_to + 1)::timestamp at time zone p_time_zone;
+    v_day_starts := array(
+      select d at time zone p_time_zone from generate_series(p_from::timestamp, p_to::timestamp, interval '1 day') as d
+       order by d);
   exception when invalid_parameter_value then
     raise exception 'lfi_aggregate_window: unknown time zone "%"', p_time_zone
       using errcode = 'invalid_parameter_value', hint = 'Use an IANA name such as Europe/Amsterdam.';
@@ -80,10 +87,12 @@ begin
     select s.id, s.branch, s.region from public.lead_segments s where s.is_active
   ),
   -- A plain range on created_at (no expression on the column), so leads(created_at) or
-  -- leads(segment_id, created_at) serves it; the business day is computed per lead found.
+  -- leads(segment_id, created_at) serves it. The business day is the lead's bucket among the
+  -- window's local midnights: the same day as (created_at at time zone p_time_zone)::date, but a
+  -- binary search instead of a time zone conversion per lead (2.5× faster on 1.4M leads).
   lead_counts as (
     select l.segment_id,
-           (l.created_at at time zone p_time_zone)::date as date,
+           p_from + width_bucket(l.created_at, v_day_starts) - 1 as date,
            count(*) as generated,
            count(*) filter (where l.status = 'accepted') as accepted,
            count(*) filter (where l.status = 'rejected') as rejected,

@@ -69,7 +69,11 @@ export async function startPostgrestRpcServer(
         response.writeHead(204).end();
         return;
       }
-      const [row] = await callFunction(db, `select to_json(call.result) as result from (${sql}) as call`, params);
+      const [row] = await callFunction(
+        db,
+        `select to_json(call.result) as result from (${sql}) as call`,
+        params,
+      );
       send(response, 200, row?.result ?? null);
     } catch (failure) {
       if (failure instanceof HttpError) send(response, failure.status, failure.body);
@@ -100,7 +104,11 @@ function checkServiceRoleKey(headers: IncomingHttpHeaders, key: string): void {
 }
 
 /** PostgREST picks the function whose argument names match the body's keys; none → PGRST202. */
-async function findFunction(db: SqlDatabase, fn: string, argNames: string[]): Promise<{ returnsVoid: boolean }> {
+async function findFunction(
+  db: SqlDatabase,
+  fn: string,
+  argNames: string[],
+): Promise<{ returnsVoid: boolean }> {
   const candidates = await db.query<{ names: string[]; required: number; returns_void: boolean }>(
     `select coalesce(p.proargnames[1:p.pronargs], '{}') as names,
             p.pronargs - p.pronargdefaults as required,

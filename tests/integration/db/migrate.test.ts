@@ -1,15 +1,157 @@
-import { describe, expect, it } from 'vitest';
-import { migrate } from '../../../shared/db/migrate.ts';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SqlSession } from '../../../shared/db/database.port.ts';
+import { MigrationError, migrate, migrationsDir, readMigrations } from '../../../shared/db/migrate.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
+const temporaryDirs: string[] = [];
+
+/** A copy of the real migrations plus extra files, as a new migration would arrive. */
+async function migrationsWith(extra: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lfi-migrations-'));
+  temporaryDirs.push(dir);
+  await cp(migrationsDir, dir, { recursive: true });
+  for (const [file, sql] of Object.entries(extra)) await writeFile(join(dir, file), sql);
+  return dir;
+}
+
+/** What a migration could leave behind: relations, functions and migration records. */
+async function schemaSnapshot(db: SqlSession) {
+  return {
+    relations: await db.query(
+      `select relname, relkind from pg_class where relnamespace = 'public'::regnamespace order by 1`,
+    ),
+    functions: await db.query(
+      `select proname from pg_proc where pronamespace = 'public'::regnamespace order by 1`,
+    ),
+    records: await db.query('select version, name from public.lfi_schema_migrations order by 1'),
+  };
+}
+
+const brokenMigrations = [
+  {
+    kind: 'a run-time error inside a DO block',
+    sql: `create table public.lfi_probe (id int);
+insert into public.lfi_probe values (1);
+do $$ begin raise exception 'probe refused; on purpose'; end $$;
+create table public.lfi_probe_after (id int);
+`,
+    statement: "do $$ begin raise exception 'probe refused; on purpose'; end $$",
+    line: 3,
+  },
+  {
+    kind: 'a constraint violation in an insert',
+    sql: `create table public.lfi_probe (id int primary key);
+-- a comment; with a semicolon, and 'quotes'
+insert into public.lfi_probe values (1);
+insert into public.lfi_probe values (2), (2);
+`,
+    statement: 'insert into public.lfi_probe values (2), (2)',
+    line: 4,
+  },
+  {
+    kind: 'a syntax error (the server reports where)',
+    sql: `create table public.lfi_probe (id int, note text default 'a;b');
+create function public.lfi_probe_fn() returns int language sql as $fn$ select 1; $fn$;
+create tabel public.lfi_probe_2 (id int);
+`,
+    statement: 'create tabel public.lfi_probe_2 (id int)',
+    line: 3,
+  },
+];
+
+afterEach(async () => {
+  await Promise.all(temporaryDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 describe.each(databaseLanes)('migrations on $name', (lane) => {
-  it('applies every migration on an empty database, and a second run is a no-op', async () => {
+  it('applies every migration on an empty database and records each, and a second run is a no-op', async () => {
     const db = await lane.open({ migrated: false });
     try {
+      const files = (await readMigrations()).map((migration) => migration.file);
+
       const first = await migrate(db);
-      expect(first.applied.length).toBeGreaterThan(0);
       const second = await migrate(db);
+
+      expect(first.applied).toEqual(files);
       expect(second.applied).toEqual([]);
+      const records = await db.query<{ version: string }>(
+        'select version from public.lfi_schema_migrations order by 1',
+      );
+      expect(records.map((record) => record.version)).toEqual(files.map((file) => file.slice(0, 14)));
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('applies each migration once when two migrators run at the same time', async () => {
+    const db = await lane.open({ migrated: false });
+    try {
+      const files = (await readMigrations()).map((migration) => migration.file);
+
+      const [one, two] = await Promise.all([migrate(db), migrate(db)]);
+
+      expect([...one.applied, ...two.applied].sort()).toEqual(files);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.each(brokenMigrations)(
+    'leaves no trace of a migration failing with $kind, and names the file and statement',
+    async ({ sql, statement, line }) => {
+      const db = await lane.open();
+      try {
+        const dir = await migrationsWith({
+          '20991230000000_good_probe.sql': 'create table public.lfi_good_probe (id int);',
+          '20991231000000_broken_probe.sql': sql,
+        });
+        await migrate(db, dir).catch(() => {}); // applies the good one only
+        const before = await schemaSnapshot(db);
+
+        const failure = await migrate(db, dir).catch((error: unknown) => error);
+
+        expect(failure).toBeInstanceOf(MigrationError);
+        expect(failure).toMatchObject({ file: '20991231000000_broken_probe.sql', statement, line });
+        expect((failure as Error).message).toContain(
+          `20991231000000_broken_probe.sql failed at line ${line}`,
+        );
+        expect(await schemaSnapshot(db)).toEqual(before);
+        expect(before.records).toContainEqual({ version: '20991230000000', name: 'good_probe' });
+        expect(before.relations).not.toContainEqual(expect.objectContaining({ relname: 'lfi_probe' }));
+      } finally {
+        await db.close();
+      }
+    },
+  );
+
+  it('rejects a misnamed migration file before changing anything', async () => {
+    const db = await lane.open({ migrated: false });
+    try {
+      const dir = await migrationsWith({ '2026_add-stuff.sql': 'create table public.lfi_probe (id int);' });
+
+      await expect(migrate(db, dir)).rejects.toThrow(
+        /Migration file name "2026_add-stuff.sql" is not YYYYMMDDHHMMSS_name.sql/,
+      );
+      expect(await db.query(`select to_regclass('public.lfi_schema_migrations') as t`)).toEqual([
+        { t: null },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('rejects two migration files with the same version', async () => {
+    const db = await lane.open();
+    try {
+      const dir = await migrationsWith({
+        '20991231000000_one.sql': 'select 1;',
+        '20991231000000_two.sql': 'select 2;',
+      });
+
+      await expect(migrate(db, dir)).rejects.toThrow(/share version 20991231000000/);
     } finally {
       await db.close();
     }

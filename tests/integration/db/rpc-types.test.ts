@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseFunctionError } from '../../../shared/db/database.errors.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { databaseLanes } from '../../support/databases.ts';
@@ -26,101 +26,77 @@ const testFunctions = `
     insert into public.lfi_test_touched values (id) $$;
 `;
 
-async function openWithTestFunctions(open: () => Promise<SqlDatabase>): Promise<SqlDatabase> {
-  const db = await open();
-  await db.exec(testFunctions);
-  return db;
-}
-
 describe.each(databaseLanes)('rpc arguments and results on $name', (lane) => {
-  it('passes jsonb, text, integer, numeric, date, boolean and null arguments by name', async () => {
-    const db = await openWithTestFunctions(() => lane.open({ migrated: false }));
-    try {
-      const result = await db.rpc('lfi_test_args', {
-        doc: { segment: 'dakdekker-zeeland', caps: { max: 1000.5 }, tags: ['a', 'b'] },
-        list: [1, 'two', null, { three: 3 }],
-        label: "it's; -- not SQL $$",
-        n: 41,
-        amount: '0.1',
-        day: '2026-03-28',
-        flag: false,
-        nothing: null,
-        fallback: undefined,
-      });
+  // One database for the file: opening one is the slow part, and the tests do not share rows.
+  let db: SqlDatabase;
+  beforeAll(async () => {
+    db = await lane.open({ migrated: false });
+    await db.exec(testFunctions);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
 
-      expect(result).toEqual({
-        doc: { segment: 'dakdekker-zeeland', caps: { max: 1000.5 }, tags: ['a', 'b'] },
-        list: [1, 'two', null, { three: 3 }],
-        label: "it's; -- not SQL $$",
-        n_plus_one: 42,
-        amount_times_3: '0.3',
-        next_day: '2026-03-29',
-        not_flag: true,
-        nothing_is_null: true,
-        fallback: 'default used',
-      });
-    } finally {
-      await db.close();
-    }
+  it('passes jsonb, text, integer, numeric, date, boolean and null arguments by name', async () => {
+    const result = await db.rpc('lfi_test_args', {
+      doc: { segment: 'dakdekker-zeeland', caps: { max: 1000.5 }, tags: ['a', 'b'] },
+      list: [1, 'two', null, { three: 3 }],
+      label: "it's; -- not SQL $$",
+      n: 41,
+      amount: '0.1',
+      day: '2026-03-28',
+      flag: false,
+      nothing: null,
+      fallback: undefined,
+    });
+
+    expect(result).toEqual({
+      doc: { segment: 'dakdekker-zeeland', caps: { max: 1000.5 }, tags: ['a', 'b'] },
+      list: [1, 'two', null, { three: 3 }],
+      label: "it's; -- not SQL $$",
+      n_plus_one: 42,
+      amount_times_3: '0.3',
+      next_day: '2026-03-29',
+      not_flag: true,
+      nothing_is_null: true,
+      fallback: 'default used',
+    });
   });
 
   it('returns integer as a number, bigint and numeric as exact text, text as text', async () => {
-    const db = await openWithTestFunctions(() => lane.open({ migrated: false }));
-    try {
-      expect(await db.rpc('lfi_test_int', { n: 21 })).toBe(42);
-      expect(await db.rpc('lfi_test_bigint')).toBe('9007199254740993');
-      expect(await db.rpc('lfi_test_numeric', { a: '0.1', b: 0.2 })).toBe('0.3');
-      expect(await db.rpc('lfi_test_text', { label: 'noord-holland' })).toBe('NOORD-HOLLAND');
-    } finally {
-      await db.close();
-    }
+    expect(await db.rpc('lfi_test_int', { n: 21 })).toBe(42);
+    expect(await db.rpc('lfi_test_bigint')).toBe('9007199254740993');
+    expect(await db.rpc('lfi_test_numeric', { a: '0.1', b: 0.2 })).toBe('0.3');
+    expect(await db.rpc('lfi_test_text', { label: 'noord-holland' })).toBe('NOORD-HOLLAND');
   });
 
   it('returns a date as UTC midnight, whatever the machine time zone', async () => {
-    const db = await openWithTestFunctions(() => lane.open({ migrated: false }));
-    try {
-      expect(await db.rpc('lfi_test_date', { day: '2026-10-24' })).toEqual(new Date('2026-10-25T00:00:00Z'));
-      expect(await db.rpc('lfi_test_date', { day: new Date('2026-10-24T00:00:00Z') })).toEqual(
-        new Date('2026-10-25T00:00:00Z'),
-      );
-    } finally {
-      await db.close();
-    }
+    expect(await db.rpc('lfi_test_date', { day: '2026-10-24' })).toEqual(new Date('2026-10-25T00:00:00Z'));
+    expect(await db.rpc('lfi_test_date', { day: new Date('2026-10-24T00:00:00Z') })).toEqual(
+      new Date('2026-10-25T00:00:00Z'),
+    );
   });
 
   it('returns null for a void function (which still does its work) and for a null jsonb', async () => {
-    const db = await openWithTestFunctions(() => lane.open({ migrated: false }));
-    try {
-      expect(await db.rpc('lfi_test_touch', { id: 7 })).toBeNull();
-      expect(await db.rpc('lfi_test_null')).toBeNull();
-      expect(await db.query('select id from public.lfi_test_touched')).toEqual([{ id: 7 }]);
-    } finally {
-      await db.close();
-    }
+    expect(await db.rpc('lfi_test_touch', { id: 7 })).toBeNull();
+    expect(await db.rpc('lfi_test_null')).toBeNull();
+    expect(await db.query('select id from public.lfi_test_touched where id = 7')).toEqual([{ id: 7 }]);
   });
 
   it('reports a failing function as a DatabaseFunctionError with its name and SQLSTATE', async () => {
-    const db = await openWithTestFunctions(() => lane.open({ migrated: false }));
-    try {
-      await db.rpc('lfi_test_touch', { id: 1 });
-      const duplicate = await db.rpc('lfi_test_touch', { id: 1 }).catch((e: unknown) => e);
-      const missing = await db.rpc('lfi_test_nowhere', { id: 1 }).catch((e: unknown) => e);
+    await db.rpc('lfi_test_touch', { id: 1 });
+    const duplicate = await db.rpc('lfi_test_touch', { id: 1 }).catch((e: unknown) => e);
+    const missing = await db.rpc('lfi_test_nowhere', { id: 1 }).catch((e: unknown) => e);
 
-      expect(duplicate).toBeInstanceOf(DatabaseFunctionError);
-      expect(duplicate).toMatchObject({ fn: 'lfi_test_touch', code: '23505' });
-      expect((duplicate as Error).message).toMatch(/^Database function lfi_test_touch failed \(23505\): /);
-      expect(missing).toMatchObject({ fn: 'lfi_test_nowhere', code: '42883' });
-    } finally {
-      await db.close();
-    }
+    expect(duplicate).toBeInstanceOf(DatabaseFunctionError);
+    expect(duplicate).toMatchObject({ fn: 'lfi_test_touch', code: '23505' });
+    expect((duplicate as Error).message).toMatch(/^Database function lfi_test_touch failed \(23505\): /);
+    expect(missing).toMatchObject({ fn: 'lfi_test_nowhere', code: '42883' });
   });
 
   it('counts with bigint as exact text in plain queries too', async () => {
-    const db = await lane.open({ migrated: false });
-    try {
-      expect(await db.query('select count(*) as n, 5::int as m from pg_class where false')).toEqual([{ n: '0', m: 5 }]);
-    } finally {
-      await db.close();
-    }
+    expect(await db.query('select count(*) as n, 5::int as m from pg_class where false')).toEqual([
+      { n: '0', m: 5 },
+    ]);
   });
 });

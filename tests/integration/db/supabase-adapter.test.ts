@@ -89,7 +89,9 @@ describe('the Supabase adapter over HTTP with supabase-js', () => {
 
     expect(failure).toBeInstanceOf(DatabaseFunctionError);
     expect((failure as DatabaseFunctionError).code).toBe('PGRST202');
-    expect((failure as DatabaseFunctionError).message).toMatch(/lfi_test_missing.*Could not find the function/);
+    expect((failure as DatabaseFunctionError).message).toMatch(
+      /lfi_test_missing.*Could not find the function/,
+    );
   });
 
   it('is refused by the endpoint with a wrong key, and the error does not show that key', async () => {

@@ -1,0 +1,10 @@
+import { databaseLanes } from './tests/support/databases.ts';
+import { createSimulatedMarket } from './shared/ads/simulated-market.ts';
+import { ALL_CAMPAIGNS, seedMarketFixture, setBudgets } from './tests/integration/ads/market-fixture.ts';
+const db = await databaseLanes[0]!.open();
+await seedMarketFixture(db);
+const m = createSimulatedMarket(db, { seed: 5 });
+await setBudgets(m, { '101': 300, '102': 300, '103': 100 });
+console.log(await m.advanceTo('2026-03-29'));
+console.log(await m.dailyMetrics(ALL_CAMPAIGNS, '2026-03-29', '2026-03-29'));
+console.log(await db.query('select * from lfi_sim_campaigns'));

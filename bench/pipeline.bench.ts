@@ -1,0 +1,219 @@
+import type { SqlDatabase } from '../shared/db/database.port.ts';
+import { addDays, dateRange, dayStartUtc } from '../shared/domain/business-day.ts';
+import { aggregateWindow } from '../shared/pipeline/aggregate.repository.ts';
+import { type Bench, type BenchResult, timed } from './bench.ts';
+import { benchLanes } from './support/bench-databases.ts';
+import { countingDatabase } from './support/counting-database.ts';
+import {
+  defaultPipelineBenchOptions,
+  type PipelineBenchData,
+  seedPipelineBenchData,
+} from './support/pipeline-data.ts';
+
+/**
+ * The nightly Aggregate step on a production-sized night: 500 active segments, a 7-day window of
+ * 200,000 leads a day (1.4M leads). Compared with the bare aggregation query (the floor) and with
+ * the original plan's way (one query per segment and day, counting the rows in JavaScript).
+ */
+const rounds = 3;
+const ratioTarget = 5;
+/** The plan's way is timed on every `sampleStep`-th segment; all of them only when that is quick. */
+const sampleStep = 10;
+const fullRunBudgetMs = 120_000;
+
+const bench: Bench = async () => {
+  const results: BenchResult[] = [];
+  for (const lane of await benchLanes('lfi_bench')) {
+    const db = await lane.open();
+    try {
+      results.push(...(await measure(db, `pipeline aggregate (${lane.name})`)));
+    } finally {
+      await db.close();
+    }
+  }
+  return results;
+};
+export default bench;
+
+function progress(message: string): void {
+  process.stderr.write(`  ${message}\n`);
+}
+
+async function measure(db: SqlDatabase, name: string): Promise<BenchResult[]> {
+  progress(
+    `${name}: seeding ${defaultPipelineBenchOptions.leadsPerDay * defaultPipelineBenchOptions.days} leads…`,
+  );
+  const seeded = await timed(() => seedPipelineBenchData(db));
+  const data = seeded.result;
+  progress(`${name}: seeded in ${(seeded.ms / 1000).toFixed(1)} s; timing the floor…`);
+
+  const floor = await median(rounds, () => floorQuery(db, data));
+  progress(`${name}: floor ${floor.toFixed(0)} ms; timing lfi_aggregate_window…`);
+
+  const counting = countingDatabase(db);
+  const request = { from: data.from, to: data.to, timeZone: data.timeZone, metrics: data.adMetrics };
+  const ours = await median(rounds, async () => {
+    counting.roundTrips.reset();
+    await aggregateWindow(counting, request);
+  });
+  const roundTrips = counting.roundTrips.total;
+  progress(`${name}: ours ${ours.toFixed(0)} ms; timing the plan's way…`);
+
+  const planWay = await planWayTimed(db, data);
+  const ratio = planWay.ms / ours;
+  const ourCount = await leadsCounted(db, planWay.segmentIds, data);
+  return [
+    {
+      bench: name,
+      metric: `seed ${data.leads} leads, ${data.segmentIds.length} segments`,
+      value: seeded.ms / 1000,
+      unit: 's',
+    },
+    { bench: name, metric: 'floor: bare aggregation select (no writes), median', value: floor, unit: 'ms' },
+    { bench: name, metric: 'ours: lfi_aggregate_window via db.rpc, median', value: ours, unit: 'ms' },
+    { bench: name, metric: 'ours / floor', value: ours / floor, unit: '×' },
+    {
+      bench: name,
+      metric: `plan's way: query per segment and day${planWay.label}`,
+      value: planWay.ms,
+      unit: 'ms',
+    },
+    {
+      bench: name,
+      metric: "plan's way / ours",
+      value: ratio,
+      unit: '×',
+      target: `≥ ${ratioTarget}×`,
+      pass: ratio >= ratioTarget,
+    },
+    {
+      bench: name,
+      metric: 'ours: database round trips',
+      value: roundTrips,
+      unit: '',
+      target: '= 1',
+      pass: roundTrips === 1,
+    },
+    {
+      bench: name,
+      metric: "plan's way: database round trips (all segments)",
+      value: data.segmentIds.length * dateRange(data.from, data.to).length,
+      unit: '',
+    },
+    {
+      bench: name,
+      metric: `leads counted alike both ways (${planWay.leads} leads)`,
+      value: planWay.leads === ourCount ? 1 : 0,
+      unit: '',
+      target: '= 1',
+      pass: planWay.leads === ourCount,
+    },
+  ];
+}
+
+async function median(times: number, work: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i += 1) samples.push((await timed(work)).ms);
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * The least any implementation must do: group the window's leads by segment and business day
+ * (bucketed among the local midnights, as lfi_aggregate_window does), nothing written.
+ */
+async function floorQuery(db: SqlDatabase, data: PipelineBenchData): Promise<unknown> {
+  const dayStarts = dateRange(data.from, data.to).map((date) =>
+    dayStartUtc(date, data.timeZone).toISOString(),
+  );
+  return db.query(
+    `select segment_id, $3::date + width_bucket(created_at, $4::timestamptz[]) - 1 as day, count(*),
+            count(*) filter (where status = 'accepted'), count(*) filter (where status = 'rejected'),
+            count(*) filter (where status in ('new', 'pending')),
+            sum(price_at_purchase) filter (where status = 'accepted')
+       from public.leads
+      where created_at >= $1 and created_at < $2
+      group by 1, 2`,
+    [
+      dayStartUtc(data.from, data.timeZone).toISOString(),
+      dayStartUtc(addDays(data.to, 1), data.timeZone).toISOString(),
+      data.from,
+      dayStarts,
+    ],
+  );
+}
+
+interface PlanWayResult {
+  readonly ms: number;
+  readonly label: string;
+  readonly leads: number;
+  readonly segmentIds: readonly string[];
+}
+
+/** The plan's way (with correct day edges): fetch every lead row of a segment day, count in JavaScript. */
+async function planWayTimed(db: SqlDatabase, data: PipelineBenchData): Promise<PlanWayResult> {
+  const sample = data.segmentIds.filter((_, index) => index % sampleStep === 0);
+  const rest = data.segmentIds.filter((_, index) => index % sampleStep !== 0);
+  const first = await timed(() => planWay(db, data, sample));
+  const estimate = (first.ms * data.segmentIds.length) / sample.length;
+  if (estimate > fullRunBudgetMs) {
+    return {
+      ms: estimate,
+      label: ` (extrapolated from ${sample.length} of ${data.segmentIds.length} segments)`,
+      leads: first.result,
+      segmentIds: sample,
+    };
+  }
+  progress(`plan's way sample took ${first.ms.toFixed(0)} ms; running the other segments too`);
+  const second = await timed(() => planWay(db, data, rest));
+  return {
+    ms: first.ms + second.ms,
+    label: ` (all ${data.segmentIds.length} segments)`,
+    leads: first.result + second.result,
+    segmentIds: data.segmentIds,
+  };
+}
+
+async function planWay(
+  db: SqlDatabase,
+  data: PipelineBenchData,
+  segmentIds: readonly string[],
+): Promise<number> {
+  let leads = 0;
+  for (const segmentId of segmentIds) {
+    for (const date of dateRange(data.from, data.to)) {
+      const rows = await db.query<{ status: string; price_at_purchase: string | null }>(
+        'select status, price_at_purchase from public.leads where segment_id = $1 and created_at >= $2 and created_at < $3',
+        [
+          segmentId,
+          dayStartUtc(date, data.timeZone).toISOString(),
+          dayStartUtc(addDays(date, 1), data.timeZone).toISOString(),
+        ],
+      );
+      const day = { generated: 0, accepted: 0, rejected: 0, pending: 0, revenueCents: 0 };
+      for (const row of rows) {
+        day.generated += 1;
+        if (row.status === 'accepted') {
+          day.accepted += 1;
+          day.revenueCents += Math.round(Number(row.price_at_purchase ?? 0) * 100);
+        } else if (row.status === 'rejected') day.rejected += 1;
+        else if (row.status === 'new' || row.status === 'pending') day.pending += 1;
+      }
+      leads += day.generated;
+    }
+  }
+  return leads;
+}
+
+async function leadsCounted(
+  db: SqlDatabase,
+  segmentIds: readonly string[],
+  data: PipelineBenchData,
+): Promise<number> {
+  const [row] = await db.query<{ leads: string }>(
+    `select coalesce(sum(leads_generated), 0)::text as leads from public.lead_generation_stats
+      where segment_id = any($1::uuid[]) and date between $2 and $3`,
+    [segmentIds, data.from, data.to],
+  );
+  return Number(row?.leads ?? Number.NaN);
+}
