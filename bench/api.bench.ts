@@ -34,7 +34,9 @@ const bench: Bench = async () => {
     select s.id, date '2026-11-24' - d, 'budget_increase', 100.00, 120.00, 'applied', 'Gap of 14 leads: +20%'
     from public.lead_segments s cross join generate_series(0, 89) d;
   `);
-  const [segment] = await db.query<{ id: string }>('select id from public.lead_segments order by code limit 1');
+  const [segment] = await db.query<{ id: string }>(
+    'select id from public.lead_segments order by code limit 1',
+  );
   if (!segment) throw new Error('The bench data set has no segment.');
   const server = await startLocalServer({
     runtime: { db, clock: { now: () => new Date('2026-11-25T10:00:00Z') }, logger: silentLogger },
@@ -60,7 +62,14 @@ const bench: Bench = async () => {
       results.push(
         { bench, metric: `req/s (${connections} connections)`, value: run.requests.average, unit: 'req/s' },
         { bench, metric: 'p50 latency', value: run.latency.p50, unit: 'ms' },
-        { bench, metric: 'p99 latency', value: run.latency.p99, unit: 'ms', target: `< ${targetP99Ms} ms`, pass: run.latency.p99 < targetP99Ms },
+        {
+          bench,
+          metric: 'p99 latency',
+          value: run.latency.p99,
+          unit: 'ms',
+          target: `< ${targetP99Ms} ms`,
+          pass: run.latency.p99 < targetP99Ms,
+        },
         { bench, metric: 'failed requests', value: failed, unit: '', target: '0', pass: failed === 0 },
       );
     }

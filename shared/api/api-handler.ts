@@ -9,6 +9,7 @@ import type { Database } from '../db/database.port.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Clock } from '../runtime/runtime.ts';
 import {
+  type FieldProblem,
   ForbiddenError,
   MalformedJsonError,
   MethodNotAllowedError,
@@ -17,12 +18,12 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
-  type FieldProblem,
 } from './api.errors.ts';
 import type { ApiSettings } from './api-settings.ts';
 import { actorFromClaims } from './auth.ts';
 import { httpEdge } from './http-edge.middleware.ts';
 import { type Actor, type OperationContext, operations } from './operations.ts';
+import { ReadCache } from './read-cache.ts';
 import { type ApiHandlerName, pathMethods, type Route, routeKey, routeList } from './routes.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
@@ -38,6 +39,8 @@ export interface ApiHandlerOptions {
   readonly logger: Logger;
   /** The database and clock, built once per cold start by the composition root. */
   readonly services: () => Promise<ApiServices>;
+  /** Shared by the handlers of one process (the local server), so a write clears the reads. */
+  readonly cache?: ReadCache;
 }
 
 interface Prepared {
@@ -57,6 +60,7 @@ const routesByKey = new Map(routeList.map((route) => [routeKey(route), route]));
  * parsed against the route's response schema. Errors become responses in one place (httpEdge).
  */
 export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOptions) {
+  const cache = options.cache ?? new ReadCache(options.settings.readCacheMs);
   return middy<ApiEvent, ApiResult>()
     .use(httpEdge(options.settings, options.logger))
     .use(authorize(name, options.settings))
@@ -66,29 +70,23 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
       if (!state?.input) throw new Error('The API handler ran without a prepared request.');
       const { route, input } = state;
       const { db, clock } = await options.services();
-      const context: OperationContext = { db, now: clock.now(), settings: options.settings, actor: state.actor };
+      const now = clock.now();
+      const context: OperationContext = { db, now, settings: options.settings, actor: state.actor };
       const operation = operations[route.operationId] as (
         context: OperationContext,
         input: Prepared['input'],
       ) => Promise<unknown>;
-      const respond = async () => JSON.stringify(route.response.parse(await operation(context, input)));
+      const run = async () => JSON.stringify(route.response.parse(await operation(context, input)));
       if (route.method !== 'GET') {
-        inFlightReads.clear(); // a read that starts after this write must see it
-        return { statusCode: route.status, body: await respond() };
+        const body = await run();
+        cache.clear();
+        return { statusCode: route.status, body };
       }
-      // Identical reads in flight at the same time share one database call (reads do not depend
-      // on who asks). The clock's minute is in the key, so defaults like "yesterday" match too.
-      const key = JSON.stringify([route.operationId, input, Math.floor(context.now.getTime() / 60_000)]);
-      let body = inFlightReads.get(key);
-      if (!body) {
-        body = respond().finally(() => inFlightReads.delete(key));
-        inFlightReads.set(key, body);
-      }
-      return { statusCode: route.status, body: await body };
+      // Date defaults depend on the day, so the day is part of the key.
+      const key = `${route.operationId} ${now.toISOString().slice(0, 10)} ${JSON.stringify(input)}`;
+      return { statusCode: route.status, body: await cache.read(key, Date.now(), run) };
     });
 }
-
-const inFlightReads = new Map<string, Promise<string>>();
 
 /** Finds the route and checks the caller: 401 without a user, 403 for a write without the admin role. */
 function authorize(name: ApiHandlerName, settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
@@ -97,8 +95,8 @@ function authorize(name: ApiHandlerName, settings: ApiSettings): MiddlewareObj<A
     before({ event }) {
       const route = routeFor(event);
       if (route.handler !== name) throw new Error(`Route ${event.routeKey} reached the ${name} handler.`);
-      const claims = (event as Partial<APIGatewayProxyEventV2WithJWTAuthorizer>).requestContext?.authorizer?.jwt
-        ?.claims;
+      const claims = (event as Partial<APIGatewayProxyEventV2WithJWTAuthorizer>).requestContext?.authorizer
+        ?.jwt?.claims;
       const actor = actorFromClaims(claims, settings);
       if (route.auth !== 'public' && !actor) throw new UnauthorizedError();
       if (route.auth === 'admin' && !actor?.isAdmin) throw new ForbiddenError();
@@ -112,7 +110,8 @@ function routeFor(event: ApiEvent): Route {
   if (route) return route;
   const path = event.routeKey.startsWith('ANY ') ? event.routeKey.slice(4) : undefined;
   const allow = path === undefined ? undefined : pathMethods.get(path);
-  if (path !== undefined && allow) throw new MethodNotAllowedError(event.requestContext.http.method, path, allow);
+  if (path !== undefined && allow)
+    throw new MethodNotAllowedError(event.requestContext.http.method, path, allow);
   throw new NotFoundError(`No such endpoint: ${event.requestContext.http.method} ${event.rawPath}.`);
 }
 
@@ -134,7 +133,8 @@ function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
         const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
         if (text === '' && route.bodyOptional) body = {};
         else {
-          if (!jsonContentType.test(event.headers?.['content-type'] ?? '')) throw new UnsupportedMediaTypeError();
+          if (!jsonContentType.test(event.headers?.['content-type'] ?? ''))
+            throw new UnsupportedMediaTypeError();
           try {
             body = JSON.parse(text);
           } catch {
@@ -152,14 +152,20 @@ function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
   };
 }
 
-function check(where: string, schema: z.ZodType | undefined, value: unknown, problems: FieldProblem[]): unknown {
+function check(
+  where: string,
+  schema: z.ZodType | undefined,
+  value: unknown,
+  problems: FieldProblem[],
+): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const field = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ field: `${field}.${key}`, message: 'is not a known field' });
+      for (const key of issue.keys)
+        problems.push({ field: `${field}.${key}`, message: 'is not a known field' });
     } else if (issue.path.length === 0 && issue.code === 'invalid_type') {
       problems.push({ field, message: 'must be a JSON object' });
     } else {

@@ -14,6 +14,8 @@ export interface ApiSettings {
   /** Strict-Transport-Security only where the API is served over HTTPS (AWS), not on localhost. */
   readonly hsts: boolean;
   readonly maxBodyBytes: number;
+  /** How long a read response may be served from memory (0: never); see read-cache.ts. */
+  readonly readCacheMs: number;
 }
 
 export const defaultApiSettings: ApiSettings = {
@@ -23,6 +25,7 @@ export const defaultApiSettings: ApiSettings = {
   adminRole: 'admin',
   hsts: false,
   maxBodyBytes: 16 * 1024,
+  readCacheMs: 5_000,
 };
 
 const apiEnvSchema = z.object({
@@ -38,9 +41,16 @@ const apiEnvSchema = z.object({
     .default(defaultApiSettings.adminClaim),
   LFI_API_ADMIN_ROLE: z.string().trim().min(1).default(defaultApiSettings.adminRole),
   LFI_API_HSTS: z.enum(['true', 'false']).default('false'),
+  LFI_API_READ_CACHE_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(300)
+    .default(defaultApiSettings.readCacheMs / 1000),
 });
 
-export function loadApiSettings(env: Readonly<Record<string, string | undefined>> = process.env): ApiSettings {
+export function loadApiSettings(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ApiSettings {
   const parsed = apiEnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
@@ -54,5 +64,6 @@ export function loadApiSettings(env: Readonly<Record<string, string | undefined>
     adminClaim: env_.LFI_API_ADMIN_CLAIM,
     adminRole: env_.LFI_API_ADMIN_ROLE,
     hsts: env_.LFI_API_HSTS === 'true',
+    readCacheMs: env_.LFI_API_READ_CACHE_SECONDS * 1000,
   };
 }

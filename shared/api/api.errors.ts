@@ -22,7 +22,10 @@ export class ValidationError extends AppError {
 
 export class MalformedJsonError extends AppError {
   constructor() {
-    super('The request body is not valid JSON: send one JSON object.', { code: 'malformed_json', status: 400 });
+    super('The request body is not valid JSON: send one JSON object.', {
+      code: 'malformed_json',
+      status: 400,
+    });
   }
 }
 
@@ -34,7 +37,10 @@ export class UnauthorizedError extends AppError {
 
 export class ForbiddenError extends AppError {
   constructor() {
-    super('This change needs the admin role; your token does not carry it.', { code: 'forbidden', status: 403 });
+    super('This change needs the admin role; your token does not carry it.', {
+      code: 'forbidden',
+      status: 403,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { type CryptoKey, type JWTPayload, errors, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { type CryptoKey, errors, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { UnauthorizedError } from './api.errors.ts';
 
 /**
@@ -21,13 +21,16 @@ export async function createLocalAuth(issuer = 'lfi-local', audience = 'authenti
     audience,
     sign: (claims, options = {}) => sign(privateKey, issuer, audience, claims, options.expiresIn ?? '12h'),
     async verify(authorization) {
-      const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization ?? '')?.[1];
+      const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(
+        authorization ?? '',
+      )?.[1];
       if (!token) throw new UnauthorizedError();
       try {
         const { payload } = await jwtVerify(token, publicKey, { issuer, audience, algorithms: ['ES256'] });
         return payload;
       } catch (error) {
-        if (error instanceof errors.JWTExpired) throw new UnauthorizedError('The token has expired: sign in again.');
+        if (error instanceof errors.JWTExpired)
+          throw new UnauthorizedError('The token has expired: sign in again.');
         throw new UnauthorizedError('The token is not valid here: sign in again.');
       }
     },

@@ -11,6 +11,7 @@ import { type ApiEvent, type ApiResult, createApiHandler } from './api-handler.t
 import { type ApiSettings, loadApiSettings } from './api-settings.ts';
 import { corsAllowedHeaders, errorResponse, responseHeaders } from './http-edge.middleware.ts';
 import { createLocalAuth } from './local-auth.ts';
+import { ReadCache } from './read-cache.ts';
 import { type ApiHandlerName, apiHandlerNames, handlerForPath, matchRoute, routeKey } from './routes.ts';
 
 /**
@@ -55,8 +56,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
   const auth = await createLocalAuth();
   const services = async () => ({ db: runtime.db, clock: runtime.clock });
+  const cache = new ReadCache(settings.readCacheMs);
   const handlers = new Map(
-    apiHandlerNames.map((name) => [name, createApiHandler(name, { settings, logger: runtime.logger, services })]),
+    apiHandlerNames.map((name) => [
+      name,
+      createApiHandler(name, { settings, logger: runtime.logger, services, cache }),
+    ]),
   );
 
   const server = createServer((req, res) => {
@@ -73,7 +78,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     if (method === 'OPTIONS' && req.headers['access-control-request-method'] && match.kind !== 'none') {
       req.resume();
-      return send(res, preflight(settings, origin, match.kind === 'route' ? [match.route.method] : match.allow));
+      return send(
+        res,
+        preflight(settings, origin, match.kind === 'route' ? [match.route.method] : match.allow),
+      );
     }
 
     let body: Buffer;
@@ -100,7 +108,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         }
       }
     }
-    const event = toEvent(req, url, key, match.kind === 'route' ? match.pathParameters : undefined, body, claims);
+    const event = toEvent(
+      req,
+      url,
+      key,
+      match.kind === 'route' ? match.pathParameters : undefined,
+      body,
+      claims,
+    );
     const run = handlers.get(handler);
     if (!run) throw new Error(`No API handler named ${handler}.`);
     send(res, await run(event, lambdaContext(handler)));
@@ -112,7 +127,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const address = server.address() as AddressInfo;
   const adminClaims = nestedClaim(settings.adminClaim, settings.adminRole);
-  const token = await auth.sign({ sub: 'local-admin', email: 'admin@localhost', role: 'authenticated', ...adminClaims });
+  const token = await auth.sign({
+    sub: 'local-admin',
+    email: 'admin@localhost',
+    role: 'authenticated',
+    ...adminClaims,
+  });
   return {
     url: `http://${address.address === '::1' ? '[::1]' : address.address}:${address.port}`,
     port: address.port,
@@ -160,7 +180,8 @@ function toEvent(
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const binary = body.length > 0 && !textual.test(headers['content-type'] ?? '');
   const now = Date.now();
   const event: ApiEvent = {
@@ -195,7 +216,10 @@ function toEvent(
   // API Gateway hands claims over as strings; nested ones as text, which auth.ts reads.
   if (claims) {
     const flat = Object.fromEntries(
-      Object.entries(claims).map(([name, value]) => [name, typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+      Object.entries(claims).map(([name, value]) => [
+        name,
+        typeof value === 'object' ? JSON.stringify(value) : String(value),
+      ]),
     );
     Object.assign(event.requestContext, { authorizer: { jwt: { claims: flat, scopes: null } } });
   }
@@ -257,4 +281,3 @@ function nestedClaim(path: string, value: string): Record<string, unknown> {
     .reverse()
     .reduce<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
 }
-

@@ -54,16 +54,15 @@ export function buildOpenApi(list: readonly Route[]): Record<string, unknown> {
 }
 
 function operation(route: Route): Record<string, unknown> {
-  const parameters = [
-    ...parametersOf(route.params, 'path'),
-    ...parametersOf(route.query, 'query'),
-  ];
+  const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
   const errors = Object.entries(errorStatuses).filter(([status]) => applies(route, status));
   return {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.auth === 'public' ? { security: [] } : { security: [{ bearerAuth: [] }] }),
-    ...(route.auth === 'admin' ? { description: 'Admin only. Recorded in the system log with the caller.' } : {}),
+    ...(route.auth === 'admin'
+      ? { description: 'Admin only. Recorded in the system log with the caller.' }
+      : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? {
@@ -81,7 +80,10 @@ function operation(route: Route): Record<string, unknown> {
       ...Object.fromEntries(
         errors.map(([status, description]) => [
           status,
-          { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          {
+            description,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
         ]),
       ),
     },

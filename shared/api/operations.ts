@@ -26,7 +26,9 @@ export interface OperationContext {
   readonly actor: Actor | null;
 }
 
-type Parsed<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+type Parsed<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodType }
+  ? z.output<S>
+  : undefined;
 
 export interface OperationInput<Id extends OperationId> {
   readonly params: Parsed<(typeof routes)[Id], 'params'>;
@@ -34,7 +36,10 @@ export interface OperationInput<Id extends OperationId> {
   readonly body: Parsed<(typeof routes)[Id], 'body'>;
 }
 
-type Operation<Id extends OperationId> = (context: OperationContext, input: OperationInput<Id>) => Promise<unknown>;
+type Operation<Id extends OperationId> = (
+  context: OperationContext,
+  input: OperationInput<Id>,
+) => Promise<unknown>;
 
 export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   async listSegments({ db, now, settings }, { query }) {
@@ -50,12 +55,18 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
 
   async segmentStats({ db, now, settings }, { params, query }) {
     const range = rangeOf(query, now, settings.timeZone);
-    return found(await db.rpc('lfi_api_segment_stats', { p_segment_id: params.id, p_from: range.from, p_to: range.to }), params.id);
+    return found(
+      await db.rpc('lfi_api_segment_stats', { p_segment_id: params.id, p_from: range.from, p_to: range.to }),
+      params.id,
+    );
   },
 
   async segmentPlans({ db, now, settings }, { params, query }) {
     const range = rangeOf(query, now, settings.timeZone);
-    return found(await db.rpc('lfi_api_segment_plans', { p_segment_id: params.id, p_from: range.from, p_to: range.to }), params.id);
+    return found(
+      await db.rpc('lfi_api_segment_plans', { p_segment_id: params.id, p_from: range.from, p_to: range.to }),
+      params.id,
+    );
   },
 
   async segmentDecisions({ db, now, settings }, { params, query }) {
@@ -93,7 +104,9 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   },
 
   async createSegment({ db, actor }, { body }) {
-    const result = outcome(await db.rpc('lfi_api_create_segment', { p_segment: body, p_actor: actorJson(actor) }));
+    const result = outcome(
+      await db.rpc('lfi_api_create_segment', { p_segment: body, p_actor: actorJson(actor) }),
+    );
     if (result.outcome === 'conflict') {
       throw new ConflictError(`A segment for branch "${body.branch}" in ${body.region} exists already.`);
     }
@@ -180,7 +193,10 @@ export function rangeOf(
   if (days < 1) throw new ValidationError([{ field: 'query.from', message: `must not be after to (${to})` }]);
   if (days > maxRangeDays) {
     throw new ValidationError([
-      { field: 'query.from', message: `must be at most ${maxRangeDays} days before to (the range has ${days})` },
+      {
+        field: 'query.from',
+        message: `must be at most ${maxRangeDays} days before to (the range has ${days})`,
+      },
     ]);
   }
   return { from, to };

@@ -32,7 +32,8 @@ export const routes = {
     path: '/api/lead-segments',
     handler: 'reads',
     auth: 'user',
-    summary: "Segments with their latest plan and the dashboard's overview (capacity, actuals, last budget change)",
+    summary:
+      "Segments with their latest plan and the dashboard's overview (capacity, actuals, last budget change)",
     status: 200,
     query: s.pageQuery,
     response: s.segmentList,
@@ -97,7 +98,7 @@ export const routes = {
     path: '/api/lead-segments/{id}/overrides',
     handler: 'writes',
     auth: 'admin',
-    summary: "Set a manual target for a segment over a date range (wins over capacity while active)",
+    summary: 'Set a manual target for a segment over a date range (wins over capacity while active)',
     status: 201,
     params: s.segmentParams,
     query: s.emptyQuery,
@@ -120,7 +121,7 @@ export const routes = {
     path: '/api/lead-segments/{id}/pause',
     handler: 'writes',
     auth: 'admin',
-    summary: "Pause orchestration of a segment (its budget is left as it is)",
+    summary: 'Pause orchestration of a segment (its budget is left as it is)',
     status: 200,
     params: s.segmentParams,
     query: s.emptyQuery,
@@ -185,7 +186,8 @@ export const routeList: readonly Route[] = Object.entries(routes).map(([operatio
 export const apiHandlerNames: readonly ApiHandlerName[] = ['reads', 'writes', 'docs'];
 
 /** The API Gateway route key of a route, e.g. `GET /api/lead-segments/{id}/stats`. */
-export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;
 
 /** Every distinct path with the methods it allows, for the `ANY <path>` routes that answer 405. */
 export const pathMethods: ReadonlyMap<string, readonly HttpMethod[]> = (() => {

@@ -39,7 +39,13 @@ const queryInteger = (min: number, max: number) =>
     .string()
     .regex(/^\d{1,9}$/, { message: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
 
 // ---- requests ----
 
@@ -47,12 +53,18 @@ export const segmentParams = z.strictObject({ id: uuid });
 export const overrideParams = z.strictObject({ id: uuid, override_id: uuid });
 
 const pageQueryShape = {
-  limit: queryInteger(1, maxPageLimit).optional().meta({ description: `Page size, 1-${maxPageLimit} (default ${defaultPageLimit}).` }),
+  limit: queryInteger(1, maxPageLimit)
+    .optional()
+    .meta({ description: `Page size, 1-${maxPageLimit} (default ${defaultPageLimit}).` }),
   offset: queryInteger(0, 100_000).optional().meta({ description: 'Items to skip (default 0).' }),
 };
 const rangeQueryShape = {
-  from: isoDate.optional().meta({ description: `First date (default: ${defaultRangeDays} days before \`to\`).` }),
-  to: isoDate.optional().meta({ description: 'Last date, inclusive (default: yesterday in the business time zone).' }),
+  from: isoDate
+    .optional()
+    .meta({ description: `First date (default: ${defaultRangeDays} days before \`to\`).` }),
+  to: isoDate
+    .optional()
+    .meta({ description: 'Last date, inclusive (default: yesterday in the business time zone).' }),
 };
 
 export const pageQuery = z.strictObject(pageQueryShape);
@@ -127,9 +139,17 @@ export const segmentOverview = segment.extend({
     capacity_partners: z.number().int().nullable(),
     capacity_total_leads: z.number().nullable(),
     leads_yesterday: z.number().int().nullable(),
-    leads_7d_avg: z.number().meta({ description: 'Leads a day over the 7 days ending as_of; days without stats count as 0.' }),
+    leads_7d_avg: z
+      .number()
+      .meta({ description: 'Leads a day over the 7 days ending as_of; days without stats count as 0.' }),
     last_budget_change: z
-      .object({ date: isoDate, old_value: money.nullable(), new_value: money.nullable(), status: z.string(), created_at: timestamp })
+      .object({
+        date: isoDate,
+        old_value: money.nullable(),
+        new_value: money.nullable(),
+        status: z.string(),
+        created_at: timestamp,
+      })
       .nullable(),
   }),
 });

@@ -3,7 +3,17 @@ import type { LocalServer } from '../../../shared/api/local-server.ts';
 import { routeList } from '../../../shared/api/routes.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { databaseLanes } from '../../support/databases.ts';
-import { now, seedApiData, segmentA, segmentB, startTestServer, unknownSegment, yesterday } from './api-fixtures.ts';
+import {
+  seedApiData,
+  segmentA,
+  segmentB,
+  startTestServer,
+  unknownSegment,
+  yesterday,
+} from './api-fixtures.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field by the assertions.
+type Json = any;
 
 describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
   let db: SqlDatabase;
@@ -30,7 +40,7 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
       },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
-    return { status: response.status, headers: response.headers, json: (await response.json()) as any };
+    return { status: response.status, headers: response.headers, json: (await response.json()) as Json };
   };
 
   it('lists segments with their latest plan and the overview numbers the dashboard shows', async () => {
@@ -88,12 +98,26 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
 
   it('returns stats and plans for exactly the requested range', async () => {
     const stats = await call('GET', `/api/lead-segments/${segmentA}/stats?from=2026-11-20&to=2026-11-22`);
-    expect(stats.json.items.map((row: { date: string }) => row.date)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
+    expect(stats.json.items.map((row: { date: string }) => row.date)).toEqual([
+      '2026-11-20',
+      '2026-11-21',
+      '2026-11-22',
+    ]);
     const plans = await call('GET', `/api/lead-segments/${segmentA}/plans?from=2026-11-23&to=2026-11-24`);
     expect(plans.status).toBe(200);
     expect(plans.json.items).toEqual([
-      expect.objectContaining({ date: '2026-11-23', target_leads_per_day: 16, lead_gap: 2, actual_daily_budget_google_ads: '25.00' }),
-      expect.objectContaining({ date: '2026-11-24', target_leads_per_day: 16, lead_gap: 1, actual_daily_budget_google_ads: '30.00' }),
+      expect.objectContaining({
+        date: '2026-11-23',
+        target_leads_per_day: 16,
+        lead_gap: 2,
+        actual_daily_budget_google_ads: '25.00',
+      }),
+      expect.objectContaining({
+        date: '2026-11-24',
+        target_leads_per_day: 16,
+        lead_gap: 1,
+        actual_daily_budget_google_ads: '30.00',
+      }),
     ]);
   });
 
@@ -115,10 +139,21 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
     const first = await call('GET', `/api/lead-segments/${segmentA}/decisions?from=2026-11-01&limit=2`);
     expect(first.status).toBe(200);
     expect(first.json.page).toEqual({ limit: 2, offset: 0, total: 5 });
-    expect(first.json.items.map((d: { explanation: string }) => d.explanation)).toEqual(['Dry run 3', 'Dry run 2']);
-    const last = await call('GET', `/api/lead-segments/${segmentA}/decisions?from=2026-11-01&limit=2&offset=4`);
+    expect(first.json.items.map((d: { explanation: string }) => d.explanation)).toEqual([
+      'Dry run 3',
+      'Dry run 2',
+    ]);
+    const last = await call(
+      'GET',
+      `/api/lead-segments/${segmentA}/decisions?from=2026-11-01&limit=2&offset=4`,
+    );
     expect(last.json.items).toEqual([
-      expect.objectContaining({ date: '2026-11-23', status: 'applied', old_value: '25.00', new_value: '30.00' }),
+      expect.objectContaining({
+        date: '2026-11-23',
+        status: 'applied',
+        old_value: '25.00',
+        new_value: '30.00',
+      }),
     ]);
   });
 
@@ -132,17 +167,30 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
     ]);
     expect(json.steps[0].counts).toEqual({ segments: 2 });
     expect(json.recent_decisions[0]).toMatchObject({ segment_code: 'dakdekker-zeeland', status: 'failed' });
-    expect(json.failures.runs).toEqual([expect.objectContaining({ step: 'plan', error_message: 'capacity query timed out' })]);
-    expect(json.failures.decisions).toEqual([expect.objectContaining({ error_message: 'Google Ads said no' })]);
+    expect(json.failures.runs).toEqual([
+      expect.objectContaining({ step: 'plan', error_message: 'capacity query timed out' }),
+    ]);
+    expect(json.failures.decisions).toEqual([
+      expect.objectContaining({ error_message: 'Google Ads said no' }),
+    ]);
     expect(json.kill_switch.enabled).toBe(false);
   });
 
   it('sets and clears a target override, recording the admin who did each', async () => {
     const created = await call('POST', `/api/lead-segments/${segmentB}/overrides`, {
-      body: { target_leads_per_day: 12, valid_from: '2026-11-25', valid_to: '2026-12-31', reason: 'Winter campaign' },
+      body: {
+        target_leads_per_day: 12,
+        valid_from: '2026-11-25',
+        valid_to: '2026-12-31',
+        reason: 'Winter campaign',
+      },
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ target_leads_per_day: 12, created_by: 'admin@localhost', active: true });
+    expect(created.json).toMatchObject({
+      target_leads_per_day: 12,
+      created_by: 'admin@localhost',
+      active: true,
+    });
 
     const listed = await call('GET', `/api/lead-segments/${segmentB}/overrides`, { token: userToken });
     expect(listed.json.items.map((o: { id: string }) => o.id)).toEqual([created.json.id]);
@@ -165,7 +213,9 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
   });
 
   it('pauses and resumes orchestration of a segment', async () => {
-    const paused = await call('POST', `/api/lead-segments/${segmentA}/pause`, { body: { reason: 'Partner on holiday' } });
+    const paused = await call('POST', `/api/lead-segments/${segmentA}/pause`, {
+      body: { reason: 'Partner on holiday' },
+    });
     expect(paused.status).toBe(200);
     expect(paused.json.orchestration_paused).toBe(true);
     const resumed = await fetch(`${server.url}/api/lead-segments/${segmentA}/resume`, {
@@ -183,7 +233,9 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
   });
 
   it('turns the global kill switch on and shows it in the status', async () => {
-    const on = await call('PUT', '/api/orchestration/kill-switch', { body: { enabled: true, reason: 'Ads outage' } });
+    const on = await call('PUT', '/api/orchestration/kill-switch', {
+      body: { enabled: true, reason: 'Ads outage' },
+    });
     expect(on.status).toBe(200);
     expect(on.json).toMatchObject({ enabled: true, updated_by: 'admin@localhost' });
     const status = await call('GET', '/api/orchestration/status');
@@ -205,9 +257,13 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
       is_active: true,
       orchestration_paused: false,
     });
-    const duplicate = await call('POST', '/api/lead-segments', { body: { branch: 'warmtepomp', region: 'noord-holland' } });
+    const duplicate = await call('POST', '/api/lead-segments', {
+      body: { branch: 'warmtepomp', region: 'noord-holland' },
+    });
     expect(duplicate.status).toBe(409);
-    const [row] = await db.query<{ n: number }>(`select count(*)::int as n from public.lead_segments where branch = 'warmtepomp'`);
+    const [row] = await db.query<{ n: number }>(
+      `select count(*)::int as n from public.lead_segments where branch = 'warmtepomp'`,
+    );
     expect(row?.n).toBe(1);
   });
 
@@ -243,11 +299,16 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
   it('serves an OpenAPI 3.1 document describing every route of the table, without a token', async () => {
     const response = await fetch(`${server.url}/api/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(document.openapi).toBe('3.1.0');
     for (const route of routeList) {
-      expect(document.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+      expect(
+        document.paths[route.path]?.[route.method.toLowerCase()],
+        `${route.method} ${route.path}`,
+      ).toBeDefined();
     }
   });
-
 });

@@ -1,5 +1,5 @@
-import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { type LocalServer, startLocalServer } from '../../../shared/api/local-server.ts';
+import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 
 /** The API tests' clock: 25 November 2026, so "yesterday" in Amsterdam is 2026-11-24. */

@@ -42,6 +42,8 @@ describe.each(databaseLanes)('Supabase security of the migrated schema on $name'
         create table public.lfi_probe_open (id int);
         create function public.lfi_probe_fn(segment uuid, day date) returns int
           language sql as $$ select 1 $$;
+        -- The migrations' default privileges keep new functions closed; a careless grant opens one.
+        grant execute on function public.lfi_probe_fn(uuid, date) to public;
       `);
 
       expect(await findTablesWithoutRowLevelSecurity(db)).toEqual(['lfi_probe_open']);
