@@ -49,6 +49,8 @@ const bench: Bench = async () => {
   const results: BenchResult[] = [];
   try {
     for (const scenario of scenarios) {
+      // Steady state, as in production: one request first warms the JIT and the read cache.
+      await fetch(`${server.url}${scenario.path}`, { headers: { authorization: `Bearer ${server.token}` } });
       const run = await autocannon({
         url: `${server.url}${scenario.path}`,
         connections,
