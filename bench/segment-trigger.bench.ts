@@ -14,7 +14,7 @@ import type { Bench, BenchResult } from './bench.ts';
  * BENCH_DATABASE_URL or TEST_DATABASE_URL is set, timed in wall time (the work is in the server).
  */
 const singleRows = 2_000;
-const singleRounds = 7;
+const singleRounds = 9;
 const bulkRows = 100_000;
 const bulkRounds = 3;
 const singleTarget = 1.3;
@@ -87,8 +87,8 @@ async function measure(db: SqlDatabase, lane: Lane): Promise<BenchResult[]> {
     'select avg((segment_id is null)::int)::float8 as share from public.leads',
   );
 
-  const singleRatio = single.with / single.without;
-  const bulkRatio = bulk.with / bulk.without;
+  const singleRatio = single.ratio;
+  const bulkRatio = bulk.ratio;
   return [
     { bench: name, metric: `${singleRows} single-row inserts, no trigger`, value: single.without, unit },
     { bench: name, metric: `${singleRows} single-row inserts, trigger`, value: single.with, unit },
@@ -119,13 +119,17 @@ async function measure(db: SqlDatabase, lane: Lane): Promise<BenchResult[]> {
   ];
 }
 
-/** Runs `work` with and without the trigger in turn, on an emptied table; medians in ms. */
+/**
+ * Runs `work` with and without the trigger in turn, on an emptied table. Times are medians; the
+ * ratio is the median of each round's with/without ratio, as the two runs of a round share the
+ * machine's load of that moment.
+ */
 async function alternate(
   db: SqlDatabase,
   clock: () => number,
   rounds: number,
   work: () => Promise<void>,
-): Promise<{ with: number; without: number }> {
+): Promise<{ with: number; without: number; ratio: number }> {
   const times = { with: [] as number[], without: [] as number[] };
   // Round -1 warms up (plan caches, compiled trigger) and is not counted.
   for (let round = -1; round < rounds; round++) {
@@ -140,7 +144,8 @@ async function alternate(
     }
   }
   await db.exec('alter table public.leads enable trigger leads_assign_segment');
-  return { with: median(times.with), without: median(times.without) };
+  const ratios = times.with.map((ms, round) => ms / (times.without[round] ?? Number.NaN));
+  return { with: median(times.with), without: median(times.without), ratio: median(ratios) };
 }
 
 /** 5 branches × 12 regions of active segments, plus a branch that has none (leads stay unsegmented). */

@@ -2,6 +2,7 @@ import { type CfnElement, CfnParameter, Duration, Stack, type StackProps } from 
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct, IConstruct } from 'constructs';
 import { Alerts } from './alerts.construct.ts';
+import { LfiHttpApi } from './http-api.construct.ts';
 import { LfiFunction } from './lfi-function.construct.ts';
 import { NightlyPipeline } from './nightly-pipeline.construct.ts';
 import { NightlySchedule } from './nightly-schedule.construct.ts';
@@ -24,6 +25,7 @@ export class LeadFlowIntelligenceStack extends Stack {
   readonly googleAdsSecret: ISecret;
   readonly alerts: Alerts;
   readonly pipeline: NightlyPipeline;
+  readonly httpApi: LfiHttpApi;
   readonly functions: Readonly<Record<'aggregate' | 'plan' | 'orchestrate' | 'recordFailure', LfiFunction>>;
 
   constructor(scope: Construct, id: string, props: LeadFlowIntelligenceStackProps) {
@@ -40,8 +42,9 @@ export class LeadFlowIntelligenceStack extends Stack {
       'GoogleAdsCredentials',
       settings.googleAdsSecretName,
     );
+    const supabaseUrl = settings.supabaseUrl ?? this.supabaseUrlParameter().valueAsString;
     this.lambdaEnvironment = {
-      SUPABASE_URL: settings.supabaseUrl ?? this.supabaseUrlParameter().valueAsString,
+      SUPABASE_URL: supabaseUrl,
       SUPABASE_SERVICE_ROLE_SECRET_ID: settings.supabaseServiceRoleSecretName,
       LFI_ADS_CHANNEL: settings.adsChannel,
       LFI_TIME_ZONE: settings.timeZone,
@@ -97,6 +100,14 @@ export class LeadFlowIntelligenceStack extends Stack {
       stateMachine: this.pipeline.stateMachine,
       timeZone: settings.timeZone,
       enabled: settings.scheduleEnabled,
+    });
+    this.httpApi = new LfiHttpApi(this, 'HttpApi', {
+      jwtIssuer: settings.apiJwtIssuer ?? `${supabaseUrl}/auth/v1`,
+      jwtAudience: [settings.apiJwtAudience],
+      allowedOrigins: settings.dashboardOrigins,
+      environment: this.lambdaEnvironment,
+      databaseSecret: this.supabaseServiceRoleSecret,
+      adminClaim: settings.adminClaim,
     });
   }
 

@@ -24,4 +24,24 @@ export function acknowledgeNagFindings(stack: LeadFlowIntelligenceStack): void {
         'The state machine may invoke any version or alias of its own four pipeline functions, which is what the ":*" qualifier covers; no other function is allowed.',
     });
   }
+  for (const lfiFunction of Object.values(stack.httpApi.functions)) {
+    Validations.of(lfiFunction).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray accepts trace segments only on Resource "*" (xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions).',
+    });
+  }
+  // Only the routes that serve no data go without the JWT authorizer; the route table's test
+  // (tests/unit/infra/http-api.test.ts) proves every data route has it.
+  for (const route of stack.httpApi.api.node.children) {
+    const id = route.node.id;
+    const isPublic =
+      id === 'DefaultRoute' || id.startsWith('ANY--') || id === 'GET--api--openapi.json' || id === 'GET--';
+    if (!isPublic) continue;
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        "This route serves no data: it answers 404 (unknown path) or 405 (wrong method) in the API error shape, or serves the public OpenAPI document or the dashboard page, which then calls the API with the user's token.",
+    });
+  }
 }

@@ -13,6 +13,10 @@ const contextKeys = {
   supabaseServiceRoleSecretName: 'lfi:supabaseServiceRoleSecretName',
   timeZone: 'lfi:timeZone',
   scheduleEnabled: 'lfi:scheduleEnabled',
+  apiJwtIssuer: 'lfi:apiJwtIssuer',
+  apiJwtAudience: 'lfi:apiJwtAudience',
+  dashboardOrigins: 'lfi:dashboardOrigins',
+  adminClaim: 'lfi:adminClaim',
 } as const;
 
 const secretName = z.string().regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name');
@@ -32,6 +36,25 @@ const settingsSchema = z.object({
   scheduleEnabled: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
     .default(true),
+  // Supabase Auth's issuer; absent: derived from the Supabase URL (`<url>/auth/v1`).
+  apiJwtIssuer: z.url({ protocol: /^https$/ }).optional(),
+  apiJwtAudience: z.string().min(1).default('authenticated'),
+  // Origins allowed to call the API from a browser, comma-separated; the dashboard served by the
+  // API itself is same-origin and needs none.
+  dashboardOrigins: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https$/ }))),
+  adminClaim: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a dotted claim path such as app_metadata.role')
+    .default('app_metadata.role'),
 });
 
 export type LfiSettings = z.infer<typeof settingsSchema>;

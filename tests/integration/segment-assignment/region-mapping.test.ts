@@ -188,7 +188,19 @@ describe.each(databaseLanes)('region mapping on $name', (lane) => {
   });
 
   it('reads postcodes in any case and spacing, and rejects what is not a Dutch postcode', async () => {
-    const inputs = ['1012 AB', '1012ab', ' 1012AB ', '1012', 'ABCD', '12', '0123 AB', '10123', '1012 A', '', null];
+    const inputs = [
+      '1012 AB',
+      '1012ab',
+      ' 1012AB ',
+      '1012',
+      'ABCD',
+      '12',
+      '0123 AB',
+      '10123',
+      '1012 A',
+      '',
+      null,
+    ];
     expect(await regionsFor('lfi_region_for_postcode', inputs)).toEqual([
       'noord-holland',
       'noord-holland',
