@@ -260,8 +260,11 @@ describe('LeadFlowIntelligenceStack', () => {
   });
 
   describe('functions', () => {
-    it('run on nodejs24.x, ARM64, with tracing and their own log group', () => {
+    it('run on nodejs24.x, ARM64, with tracing and their own log group, every one of them', () => {
       // Node 24 is the version the tests run on; a different runtime would ship untested code.
+      // Four pipeline functions and the HTTP API's three (reads, writes, docs).
+      const all = Object.keys(template.findResources('AWS::Lambda::Function')).length;
+      expect(all).toBe(7);
       template.resourcePropertiesCountIs(
         'AWS::Lambda::Function',
         {
@@ -271,7 +274,7 @@ describe('LeadFlowIntelligenceStack', () => {
           TracingConfig: { Mode: 'Active' },
           LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
         },
-        4,
+        all,
       );
     });
 
