@@ -116,13 +116,14 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
       } else if (campaignBudgets.some((b) => b.shared)) {
         skip('skipped: the campaign uses a shared budget, which LFI never changes for one segment');
       } else if (
-        row.decision?.status === 'applying' &&
-        row.decision.new_value !== null &&
+        row.decision?.new_value != null &&
+        row.decision.new_value !== row.decision.old_value &&
         microsFromEuros(row.decision.new_value) === currentMicros
       ) {
-        // A change sent by an earlier attempt that landed before the attempt could record it.
-        rows.push({
-          ...logRow(
+        // A change an earlier attempt sent (still `applying`, or `failed` on an error that came
+        // after the change landed): the budget already is the new one, so it is settled, not resent.
+        rows.push(
+          logRow(
             row,
             microsFromEuros(row.decision.old_value ?? 0),
             currentMicros,
@@ -130,7 +131,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
             'applied',
             row.decision.explanation,
           ),
-        });
+        );
       } else if (row.last_set_budget !== null && microsFromEuros(row.last_set_budget) !== currentMicros) {
         skip(
           `skipped: budget changed outside LFI (LFI set ${formatEuros(microsFromEuros(row.last_set_budget))}, now ${formatEuros(currentMicros)}); not overwritten tonight`,
