@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
 import { describeDatabase } from '../shared/db/describe-database.ts';
 import { migrate } from '../shared/db/migrate.ts';
-import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
@@ -99,7 +99,11 @@ async function demoCommand(
     },
   });
   await ensureEmbeddedSchema(runtime);
-  const result = await loadDemoData(runtime, positiveInteger(values.days, '--days'), positiveInteger(values.seed, '--seed', 0));
+  const result = await loadDemoData(
+    runtime,
+    positiveInteger(values.days, '--days'),
+    positiveInteger(values.seed, '--seed', 0),
+  );
   out(describeDemo(result));
   return result.loaded ? 0 : 1;
 }

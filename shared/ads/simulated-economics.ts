@@ -4,7 +4,14 @@
  * Pure functions over a seeded random stream; the market (simulated-market.ts) persists the
  * results. The controller never sees these numbers: it has to learn them from the reports.
  */
-import { integerBetween, poisson, type Random, randomFor, uniform, weightedIndex } from './simulated-random.ts';
+import {
+  integerBetween,
+  poisson,
+  type Random,
+  randomFor,
+  uniform,
+  weightedIndex,
+} from './simulated-random.ts';
 
 export interface BranchProfile {
   readonly cpcMicros: number;
@@ -46,18 +53,140 @@ export interface RegionProfile {
 }
 
 export const REGION_PROFILES: readonly RegionProfile[] = [
-  { code: 'groningen', name: 'Groningen', populationMillions: 0.59, cpcFactor: 0.92, randstad: false, postcodes: [[9700, 9749], [9800, 9999]] },
-  { code: 'friesland', name: 'Friesland', populationMillions: 0.66, cpcFactor: 0.9, randstad: false, postcodes: [[8900, 9299]] },
-  { code: 'drenthe', name: 'Drenthe', populationMillions: 0.5, cpcFactor: 0.9, randstad: false, postcodes: [[9400, 9499], [7800, 7899]] },
-  { code: 'overijssel', name: 'Overijssel', populationMillions: 1.18, cpcFactor: 0.95, randstad: false, postcodes: [[7400, 7699], [8000, 8049]] },
-  { code: 'flevoland', name: 'Flevoland', populationMillions: 0.45, cpcFactor: 0.95, randstad: false, postcodes: [[1300, 1379], [8200, 8249]] },
-  { code: 'gelderland', name: 'Gelderland', populationMillions: 2.13, cpcFactor: 1.0, randstad: false, postcodes: [[6500, 6599], [6800, 6899], [7300, 7399]] },
-  { code: 'utrecht', name: 'Utrecht', populationMillions: 1.39, cpcFactor: 1.12, randstad: true, postcodes: [[3500, 3599], [3800, 3829]] },
-  { code: 'noord-holland', name: 'Noord-Holland', populationMillions: 2.95, cpcFactor: 1.18, randstad: true, postcodes: [[1000, 1109], [1800, 1829], [2000, 2099]] },
-  { code: 'zuid-holland', name: 'Zuid-Holland', populationMillions: 3.83, cpcFactor: 1.15, randstad: true, postcodes: [[2300, 2399], [2500, 2599], [3000, 3099]] },
-  { code: 'zeeland', name: 'Zeeland', populationMillions: 0.39, cpcFactor: 0.88, randstad: false, postcodes: [[4330, 4399], [4500, 4599]] },
-  { code: 'noord-brabant', name: 'Noord-Brabant', populationMillions: 2.63, cpcFactor: 1.05, randstad: false, postcodes: [[4800, 4899], [5000, 5099], [5600, 5699]] },
-  { code: 'limburg', name: 'Limburg', populationMillions: 1.12, cpcFactor: 0.95, randstad: false, postcodes: [[5900, 5999], [6200, 6299], [6400, 6499]] },
+  {
+    code: 'groningen',
+    name: 'Groningen',
+    populationMillions: 0.59,
+    cpcFactor: 0.92,
+    randstad: false,
+    postcodes: [
+      [9700, 9749],
+      [9800, 9999],
+    ],
+  },
+  {
+    code: 'friesland',
+    name: 'Friesland',
+    populationMillions: 0.66,
+    cpcFactor: 0.9,
+    randstad: false,
+    postcodes: [[8900, 9299]],
+  },
+  {
+    code: 'drenthe',
+    name: 'Drenthe',
+    populationMillions: 0.5,
+    cpcFactor: 0.9,
+    randstad: false,
+    postcodes: [
+      [9400, 9499],
+      [7800, 7899],
+    ],
+  },
+  {
+    code: 'overijssel',
+    name: 'Overijssel',
+    populationMillions: 1.18,
+    cpcFactor: 0.95,
+    randstad: false,
+    postcodes: [
+      [7400, 7699],
+      [8000, 8049],
+    ],
+  },
+  {
+    code: 'flevoland',
+    name: 'Flevoland',
+    populationMillions: 0.45,
+    cpcFactor: 0.95,
+    randstad: false,
+    postcodes: [
+      [1300, 1379],
+      [8200, 8249],
+    ],
+  },
+  {
+    code: 'gelderland',
+    name: 'Gelderland',
+    populationMillions: 2.13,
+    cpcFactor: 1.0,
+    randstad: false,
+    postcodes: [
+      [6500, 6599],
+      [6800, 6899],
+      [7300, 7399],
+    ],
+  },
+  {
+    code: 'utrecht',
+    name: 'Utrecht',
+    populationMillions: 1.39,
+    cpcFactor: 1.12,
+    randstad: true,
+    postcodes: [
+      [3500, 3599],
+      [3800, 3829],
+    ],
+  },
+  {
+    code: 'noord-holland',
+    name: 'Noord-Holland',
+    populationMillions: 2.95,
+    cpcFactor: 1.18,
+    randstad: true,
+    postcodes: [
+      [1000, 1109],
+      [1800, 1829],
+      [2000, 2099],
+    ],
+  },
+  {
+    code: 'zuid-holland',
+    name: 'Zuid-Holland',
+    populationMillions: 3.83,
+    cpcFactor: 1.15,
+    randstad: true,
+    postcodes: [
+      [2300, 2399],
+      [2500, 2599],
+      [3000, 3099],
+    ],
+  },
+  {
+    code: 'zeeland',
+    name: 'Zeeland',
+    populationMillions: 0.39,
+    cpcFactor: 0.88,
+    randstad: false,
+    postcodes: [
+      [4330, 4399],
+      [4500, 4599],
+    ],
+  },
+  {
+    code: 'noord-brabant',
+    name: 'Noord-Brabant',
+    populationMillions: 2.63,
+    cpcFactor: 1.05,
+    randstad: false,
+    postcodes: [
+      [4800, 4899],
+      [5000, 5099],
+      [5600, 5699],
+    ],
+  },
+  {
+    code: 'limburg',
+    name: 'Limburg',
+    populationMillions: 1.12,
+    cpcFactor: 0.95,
+    randstad: false,
+    postcodes: [
+      [5900, 5999],
+      [6200, 6299],
+      [6400, 6499],
+    ],
+  },
 ];
 const FALLBACK_REGION: RegionProfile = {
   code: 'onbekend',
@@ -93,7 +222,10 @@ export function campaignEconomics(
     cpcMicros: Math.round(b.cpcMicros * r.cpcFactor * uniform(random, 0.9, 1.1)),
     // Five decimals, as the database keeps it, so a fresh and a stored campaign behave the same.
     conversionRate: Math.round(b.conversionRate * uniform(random, 0.9, 1.1) * 1e5) / 1e5,
-    marketClicks: Math.max(5, Math.round(b.clicksPerMillion * r.populationMillions * uniform(random, 0.85, 1.15))),
+    marketClicks: Math.max(
+      5,
+      Math.round(b.clicksPerMillion * r.populationMillions * uniform(random, 0.85, 1.15)),
+    ),
   };
 }
 
@@ -188,4 +320,3 @@ export function postcodeIn(region: string, random: Random): string {
   const second = SECOND_LETTERS.charAt(Math.floor(random.next() * SECOND_LETTERS.length));
   return `${digits} ${first}${second}`;
 }
-

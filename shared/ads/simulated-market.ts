@@ -98,7 +98,11 @@ const metricsSchema = z.array(
   }),
 );
 const applyResultsSchema = z.array(z.object({ ok: z.boolean(), error: z.string().nullable() }));
-const recordedSchema = z.object({ recorded: z.boolean(), leads: z.number().int(), decided: z.number().int() });
+const recordedSchema = z.object({
+  recorded: z.boolean(),
+  leads: z.number().int(),
+  decided: z.number().int(),
+});
 
 const LEAD_PRICES_CENTS = {
   ...Object.fromEntries(Object.entries(BRANCH_PROFILES).map(([branch, p]) => [branch, p.leadPriceCents])),
@@ -145,7 +149,11 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
       if (!c.active || c.cpcMicros === null || c.conversionRate === null || c.marketClicks === null) continue;
       const budgetMicros = c.budgetMicros ?? 0;
       const random = randomFor(seed, 'campaign', c.customerId, c.campaignId, date);
-      const economics = { cpcMicros: c.cpcMicros, conversionRate: c.conversionRate, marketClicks: c.marketClicks };
+      const economics = {
+        cpcMicros: c.cpcMicros,
+        conversionRate: c.conversionRate,
+        marketClicks: c.marketClicks,
+      };
       const result = simulateCampaignDay(economics, budgetMicros, date, random);
       campaignDays.push({ customerId: c.customerId, campaignId: c.campaignId, budgetMicros, ...result });
       const segment = segments.get(c.segmentId);
@@ -235,7 +243,9 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
               }),
             );
       if (answers.length !== sent.length) {
-        throw new Error(`The simulated market answered ${answers.length} results for ${sent.length} changes.`);
+        throw new Error(
+          `The simulated market answered ${answers.length} results for ${sent.length} changes.`,
+        );
       }
       const results = new Map(sent.map((change, i) => [change, answers[i]]));
       return changes.map((change): BudgetChangeResult => {

@@ -5,14 +5,7 @@
  * some segments under-funded and some over-funded, so the nightly controller has work to do.
  */
 import { branchProfile, REGION_PROFILES, regionProfile } from '../ads/simulated-economics.ts';
-import {
-  pick,
-  type Random,
-  randomFor,
-  uniform,
-  uuidFrom,
-  weightedIndex,
-} from '../ads/simulated-random.ts';
+import { pick, type Random, randomFor, uniform, uuidFrom, weightedIndex } from '../ads/simulated-random.ts';
 
 export const DEMO_BRANCHES = ['schilder', 'dakdekker', 'loodgieter', 'warmtepomp', 'zonnepanelen'] as const;
 export const DEMO_PARTNER_COUNT = 150;
@@ -78,10 +71,36 @@ const NEIGHBOURS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const SURNAMES = [
-  'De Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer', 'De Boer', 'Mulder', 'De Groot', 'Bos',
-  'Vos', 'Peters', 'Hendriks', 'Van Leeuwen', 'Dekker', 'Brouwer', 'De Wit', 'Dijkstra', 'Smits',
-  'De Graaf', 'Van der Meer', 'Kok', 'Jacobs', 'Van den Berg', 'Vermeulen', 'Van Dijk', 'Willems',
-  'Hoekstra', 'Koster', 'Prins',
+  'De Vries',
+  'Jansen',
+  'Bakker',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'De Boer',
+  'Mulder',
+  'De Groot',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+  'Van Leeuwen',
+  'Dekker',
+  'Brouwer',
+  'De Wit',
+  'Dijkstra',
+  'Smits',
+  'De Graaf',
+  'Van der Meer',
+  'Kok',
+  'Jacobs',
+  'Van den Berg',
+  'Vermeulen',
+  'Van Dijk',
+  'Willems',
+  'Hoekstra',
+  'Koster',
+  'Prins',
 ];
 const TRADE_NAMES: Readonly<Record<string, readonly string[]>> = {
   schilder: ['Schilderwerken', 'Schildersbedrijf', 'Verf & Afwerking'],
@@ -160,7 +179,12 @@ function buildPartner(seed: number, index: number): DemoPartner {
     );
     if (candidates.length === 0) break;
     regions.push(
-      candidates[weightedIndex(random, candidates.map((c) => regionProfile(c).populationMillions))] ?? home,
+      candidates[
+        weightedIndex(
+          random,
+          candidates.map((c) => regionProfile(c).populationMillions),
+        )
+      ] ?? home,
     );
   }
   const primary = branches[0] ?? 'schilder';
@@ -215,10 +239,11 @@ export function capacityBySegment(partners: readonly DemoPartner[]): Map<string,
 function startingBudgetMicros(seed: number, branch: string, region: string, target: number): number {
   const random = randomFor(seed, 'demo', 'budget', branch, region);
   const profile = branchProfile(branch);
-  const costPerLeadEuros = (profile.cpcMicros * regionProfile(region).cpcFactor) / profile.conversionRate / 1e6;
+  const costPerLeadEuros =
+    (profile.cpcMicros * regionProfile(region).cpcFactor) / profile.conversionRate / 1e6;
   const band = weightedIndex(random, [25, 50, 25]);
-  const funding = [uniform(random, 0.45, 0.7), uniform(random, 0.85, 1.1), uniform(random, 1.4, 1.9)][band] ?? 1;
+  const funding =
+    [uniform(random, 0.45, 0.7), uniform(random, 0.85, 1.1), uniform(random, 1.4, 1.9)][band] ?? 1;
   const euros = Math.min(1000, Math.max(5, Math.round(target * costPerLeadEuros * funding)));
   return euros * 1_000_000;
 }
-

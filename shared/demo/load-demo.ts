@@ -34,7 +34,11 @@ export const DEMO_DEFAULTS = { days: 28, seed: 42 } as const;
 
 const optionsSchema = z.object({
   days: z.number().int().min(1).max(366),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'today must be a YYYY-MM-DD date'),
 });
 const loadSchema = z.union([
@@ -57,7 +61,11 @@ const countsSchema = z.object({
  * empty database is loaded; otherwise nothing changes and the reason comes back. The market
  * should be built with the same seed, so the same seed always gives the same data.
  */
-export async function loadDemo(db: Database, market: SimulatedMarket, options: DemoOptions): Promise<DemoResult> {
+export async function loadDemo(
+  db: Database,
+  market: SimulatedMarket,
+  options: DemoOptions,
+): Promise<DemoResult> {
   const { days, seed, today } = optionsSchema.parse(options);
   const from = addDays(today, -days);
   const to = addDays(today, -1);

@@ -16,15 +16,13 @@ export async function recordedStep(
   input: StepInput,
   work: (runId: string) => Promise<StepCounts>,
 ): Promise<StepInput> {
-  const runId = z
-    .uuid()
-    .parse(
-      await runtime.db.rpc('lfi_start_run', {
-        p_run_date: input.date,
-        p_step: step,
-        p_dry_run: input.dryRun,
-      }),
-    );
+  const runId = z.uuid().parse(
+    await runtime.db.rpc('lfi_start_run', {
+      p_run_date: input.date,
+      p_step: step,
+      p_dry_run: input.dryRun,
+    }),
+  );
   const log = { step, date: input.date, dryRun: input.dryRun, runId };
   runtime.logger.info(`${step} started`, log);
   try {

@@ -38,7 +38,10 @@ export async function seedMarketFixture(db: SqlDatabase): Promise<void> {
 }
 
 /** Sets budgets in whole euros through the port, as the orchestrator would. */
-export async function setBudgets(market: SimulatedMarket, euros: Readonly<Record<string, number>>): Promise<void> {
+export async function setBudgets(
+  market: SimulatedMarket,
+  euros: Readonly<Record<string, number>>,
+): Promise<void> {
   const budgets = await market.currentBudgets(ALL_CAMPAIGNS);
   const changes = budgets
     .filter((b) => euros[b.campaignId] !== undefined)

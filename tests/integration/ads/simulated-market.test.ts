@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { MAX_OVERDELIVERY } from '../../../shared/ads/simulated-economics.ts';
 import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
 import { databaseLanes } from '../../support/databases.ts';
-import { ACCOUNT, ALL_CAMPAIGNS, CAMPAIGNS, leadRows, OTHER_ACCOUNT, seedMarketFixture, setBudgets } from './market-fixture.ts';
+import {
+  ACCOUNT,
+  ALL_CAMPAIGNS,
+  CAMPAIGNS,
+  leadRows,
+  OTHER_ACCOUNT,
+  seedMarketFixture,
+  setBudgets,
+} from './market-fixture.ts';
 
 describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
   async function openMarket(seed: number, options: { failCampaigns?: Set<string> } = {}) {
@@ -49,7 +57,14 @@ describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
       await setBudgets(market, { '101': 120 });
       const later = createSimulatedMarket(db, { seed: 1 });
       const after = await later.currentBudgets([CAMPAIGNS.painterUtrecht]);
-      expect(after).toEqual([{ ...CAMPAIGNS.painterUtrecht, budgetId: before[0]?.budgetId, amountMicros: 120_000_000, shared: false }]);
+      expect(after).toEqual([
+        {
+          ...CAMPAIGNS.painterUtrecht,
+          budgetId: before[0]?.budgetId,
+          amountMicros: 120_000_000,
+          shared: false,
+        },
+      ]);
     } finally {
       await db.close();
     }
@@ -105,9 +120,13 @@ describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
         ['102', 0],
         ['103', 30_000_000],
       ]);
-      const otherAccount = await market.applyBudgetChanges(OTHER_ACCOUNT, [change('101', 10_000_000, { customerId: OTHER_ACCOUNT })], {
-        validateOnly: false,
-      });
+      const otherAccount = await market.applyBudgetChanges(
+        OTHER_ACCOUNT,
+        [change('101', 10_000_000, { customerId: OTHER_ACCOUNT })],
+        {
+          validateOnly: false,
+        },
+      );
       expect(otherAccount[0]?.ok).toBe(false);
     } finally {
       await db.close();
@@ -122,7 +141,9 @@ describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
       await setBudgets(small.market, { '101': 60, '102': 100, '103': 0 });
       await setBudgets(large.market, { '101': 240, '102': 400 });
       // In the large market the Zeeland campaign does not run at all: only organic leads come there.
-      await large.db.exec(`update public.lead_segment_campaigns set is_active = false where campaign_id = '103'`);
+      await large.db.exec(
+        `update public.lead_segment_campaigns set is_active = false where campaign_id = '103'`,
+      );
       const reports = [];
       for (const { market } of [small, large]) {
         await market.advanceTo(days[0]);
@@ -224,7 +245,9 @@ describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
       const again = await market.advanceTo('2026-02-04');
       expect(again).toMatchObject({ simulatedDates: [], lastDate: '2026-02-04' });
       const later = createSimulatedMarket(db, { seed: 2 });
-      expect(await later.dailyMetrics([CAMPAIGNS.painterUtrecht], '2026-02-02', '2026-02-04')).toEqual(report);
+      expect(await later.dailyMetrics([CAMPAIGNS.painterUtrecht], '2026-02-02', '2026-02-04')).toEqual(
+        report,
+      );
       expect((await leadRows(db)).length).toBe(leads);
     } finally {
       await db.close();

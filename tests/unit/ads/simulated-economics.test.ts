@@ -99,7 +99,9 @@ describe('hidden economics', () => {
   });
 
   it('is fixed by the seed and the campaign', () => {
-    expect(campaignEconomics(1, 'x', 'schilder', 'zeeland')).toEqual(campaignEconomics(1, 'x', 'schilder', 'zeeland'));
+    expect(campaignEconomics(1, 'x', 'schilder', 'zeeland')).toEqual(
+      campaignEconomics(1, 'x', 'schilder', 'zeeland'),
+    );
     expect(campaignEconomics(1, 'x', 'schilder', 'zeeland')).not.toEqual(
       campaignEconomics(2, 'x', 'schilder', 'zeeland'),
     );
@@ -122,7 +124,9 @@ describe('lead details', () => {
         const postcode = postcodeIn(region.code, random);
         expect(postcode).toMatch(/^[1-9]\d{3} [A-Z]{2}$/);
         const pc4 = Number(postcode.slice(0, 4));
-        expect(regionProfile(region.code).postcodes.some(([from, to]) => pc4 >= from && pc4 <= to)).toBe(true);
+        expect(regionProfile(region.code).postcodes.some(([from, to]) => pc4 >= from && pc4 <= to)).toBe(
+          true,
+        );
       }
     }
   });

@@ -9,8 +9,12 @@ const draws = (key: readonly (string | number)[], n = 5) => {
 describe('seeded random streams', () => {
   it('gives the same stream for the same key and a different one for another key', () => {
     expect(draws([42, 'campaign', '1', '2026-03-01'])).toEqual(draws([42, 'campaign', '1', '2026-03-01']));
-    expect(draws([42, 'campaign', '1', '2026-03-01'])).not.toEqual(draws([43, 'campaign', '1', '2026-03-01']));
-    expect(draws([42, 'campaign', '1', '2026-03-01'])).not.toEqual(draws([42, 'campaign', '1', '2026-03-02']));
+    expect(draws([42, 'campaign', '1', '2026-03-01'])).not.toEqual(
+      draws([43, 'campaign', '1', '2026-03-01']),
+    );
+    expect(draws([42, 'campaign', '1', '2026-03-01'])).not.toEqual(
+      draws([42, 'campaign', '1', '2026-03-02']),
+    );
   });
 
   it('draws uniformly in [0, 1)', () => {
@@ -36,7 +40,8 @@ describe('seeded random streams', () => {
   it('makes version-4 shaped UUIDs that differ per draw', () => {
     const random = randomFor('ids');
     const ids = Array.from({ length: 1000 }, () => uuidFrom(random));
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

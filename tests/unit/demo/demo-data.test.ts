@@ -14,7 +14,11 @@ describe('the demo data set', () => {
     expect(data.industries).toEqual(['Schilder', 'Dakdekker', 'Loodgieter', 'Warmtepomp', 'Zonnepanelen']);
     expect(data.segments).toHaveLength(DEMO_BRANCHES.length * 12);
     const painterNoordHolland = data.segments.find((s) => s.code === 'schilder-noord-holland');
-    expect(painterNoordHolland).toMatchObject({ branch: 'schilder', region: 'noord-holland', name: 'Schilder · Noord-Holland' });
+    expect(painterNoordHolland).toMatchObject({
+      branch: 'schilder',
+      region: 'noord-holland',
+      name: 'Schilder · Noord-Holland',
+    });
     expect(new Set(data.segments.map((s) => s.id)).size).toBe(data.segments.length);
   });
 
@@ -55,7 +59,9 @@ describe('the demo data set', () => {
       expect(campaign.initialBudgetMicros % 1_000_000).toBe(0);
       expect(campaign.initialBudgetMicros).toBeLessThanOrEqual(1_000_000_000);
     }
-    expect(new Set(data.campaigns.map((c) => `${c.customerId}/${c.campaignId}`)).size).toBe(data.campaigns.length);
+    expect(new Set(data.campaigns.map((c) => `${c.customerId}/${c.campaignId}`)).size).toBe(
+      data.campaigns.length,
+    );
     expect(data.campaigns.filter((c) => c.initialBudgetMicros === 0)).toHaveLength(1);
   });
 });
