@@ -3,6 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
+import {
+  type DashboardFiles,
+  dashboardResponse,
+  isDashboardPath,
+  loadDashboardFiles,
+} from '../dashboard/dashboard-assets.ts';
 import type { Database } from '../db/database.port.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Clock } from '../runtime/runtime.ts';
@@ -64,6 +70,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     ]),
   );
 
+  // The page is built on its first request, so an API-only use of the server never builds it.
+  let dashboard: Promise<DashboardFiles> | undefined;
+  let token = '';
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
       send(res, errorResponse(error, settings, req.headers.origin, runtime.logger));
@@ -74,6 +83,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const origin = req.headers.origin;
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (method === 'GET' && isDashboardPath(url.pathname)) {
+      req.resume();
+      dashboard ??= loadDashboardFiles();
+      return send(res, dashboardResponse(await dashboard, url.pathname, { mode: 'local', token }));
+    }
     const match = matchRoute(method, url.pathname);
 
     if (method === 'OPTIONS' && req.headers['access-control-request-method'] && match.kind !== 'none') {
@@ -127,7 +141,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const address = server.address() as AddressInfo;
   const adminClaims = nestedClaim(settings.adminClaim, settings.adminRole);
-  const token = await auth.sign({
+  token = await auth.sign({
     sub: 'local-admin',
     email: 'admin@localhost',
     role: 'authenticated',
@@ -271,7 +285,7 @@ function send(res: ServerResponse, result: ApiResult, closeConnection = false): 
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   if (closeConnection) headers.connection = 'close';
   res.writeHead(result.statusCode ?? 200, headers);
-  res.end(result.body ?? '');
+  res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
 }
 
 /** `app_metadata.role` = 'admin' → `{ app_metadata: { role: 'admin' } }`. */

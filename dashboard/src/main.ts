@@ -1,0 +1,706 @@
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
+import { type Api, type Auth, apiClient, createAuth, type DashboardConfig } from './api.ts';
+import { lineChart } from './charts.ts';
+import { announce, confirmDialog, h } from './dom.ts';
+import { day, euros, gapClass, moment, number, percent } from './format.ts';
+import { dictionaries, fill, type Language, type Words } from './i18n.ts';
+import type { Decision, Override, Plan, Segment, Stats, Status } from './types.ts';
+
+let language: Language = localStorage.getItem('lfi-language') === 'en' ? 'en' : 'nl';
+let t: Words = dictionaries[language];
+let api: Api;
+let auth: Auth;
+const state = { branch: '', region: '', sort: 'gap' as keyof typeof sorters, descending: true };
+
+const main = () => document.getElementById('main') as HTMLElement;
+
+async function start(): Promise<void> {
+  document.documentElement.lang = language;
+  const config = (await (await fetch('config.json')).json()) as DashboardConfig;
+  auth = await createAuth(config);
+  api = apiClient(() => auth.token());
+  window.addEventListener('hashchange', () => void route());
+  await route();
+}
+
+/** Hash routes: #/ (overview), #/grid, #/status, #/segment/<id>. */
+async function route(): Promise<void> {
+  renderChrome();
+  if (!(await auth.signedIn())) return renderSignIn();
+  const [, view, id] = location.hash.replace(/^#/, '').split('/');
+  await withStates(async () => {
+    if (view === 'segment' && id) return segmentView(id);
+    if (view === 'grid') return gridView();
+    if (view === 'status') return statusView();
+    return overviewView();
+  });
+}
+
+function renderChrome(): void {
+  document.title = t.title;
+  const [, view] = location.hash.replace(/^#/, '').split('/');
+  const link = (href: string, label: string, name: string) =>
+    h('a', { href, 'aria-current': (view ?? '') === name ? 'page' : undefined }, label);
+  const header = document.getElementById('header') as HTMLElement;
+  header.replaceChildren(
+    h('h1', {}, t.title),
+    h(
+      'nav',
+      { 'aria-label': t.title },
+      link('#/', t.overview, ''),
+      link('#/grid', t.grid, 'grid'),
+      link('#/status', t.status, 'status'),
+    ),
+    h('span', { id: 'kill-switch-badge', class: 'badge', 'aria-live': 'polite' }),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link',
+        onClick: () => {
+          language = language === 'nl' ? 'en' : 'nl';
+          localStorage.setItem('lfi-language', language);
+          t = dictionaries[language];
+          document.documentElement.lang = language;
+          void route();
+        },
+      },
+      t.language,
+    ),
+  );
+}
+
+/** Loading first, then the view, or an error with a way to try again; never a blank page. */
+async function withStates(view: () => Promise<HTMLElement>): Promise<void> {
+  main().replaceChildren(h('p', { class: 'state loading', role: 'status' }, t.loading));
+  try {
+    main().replaceChildren(await view());
+    for (const chart of main().querySelectorAll<HTMLElement>('[data-chart]'))
+      chart.dispatchEvent(new Event('draw'));
+  } catch (error) {
+    main().replaceChildren(
+      h(
+        'div',
+        { class: 'state error', role: 'alert' },
+        h('p', {}, `${t.errorPrefix}: ${error instanceof Error ? error.message : String(error)}`),
+        h('button', { type: 'button', onClick: () => void route() }, t.retry),
+      ),
+    );
+  }
+}
+
+function renderSignIn(): void {
+  const form = h(
+    'form',
+    {
+      class: 'card sign-in',
+      onSubmit: async (event: Event) => {
+        event.preventDefault();
+        const data = new FormData(event.target as HTMLFormElement);
+        try {
+          await auth.signIn(String(data.get('email')), String(data.get('password')));
+          await route();
+        } catch (error) {
+          announce(error instanceof Error ? error.message : String(error), 'error');
+        }
+      },
+    },
+    h(
+      'label',
+      {},
+      'E-mail',
+      h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' }),
+    ),
+    h(
+      'label',
+      {},
+      'Password',
+      h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' }),
+    ),
+    h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+  );
+  main().replaceChildren(form);
+}
+
+const sorters = {
+  code: (s: Segment) => s.code,
+  capacity: (s: Segment) => s.overview.capacity_total_leads ?? -1,
+  target: (s: Segment) => s.latest_plan?.target_leads_per_day ?? -1,
+  yesterday: (s: Segment) => s.overview.leads_yesterday ?? -1,
+  average: (s: Segment) => s.overview.leads_7d_avg,
+  gap: (s: Segment) => s.latest_plan?.lead_gap_percentage ?? -Infinity,
+  budget: (s: Segment) => Number(s.latest_plan?.actual_daily_budget_google_ads ?? -1),
+};
+
+async function loadSegments(): Promise<Segment[]> {
+  const all: Segment[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await api.get<{ items: Segment[]; page: { total: number } }>(
+      `/api/lead-segments?limit=200&offset=${offset}`,
+    );
+    all.push(...page.items);
+    if (all.length >= page.page.total || page.items.length === 0) return all;
+  }
+}
+
+async function refreshKillSwitch(): Promise<Status> {
+  const status = await api.get<Status>('/api/orchestration/status');
+  const badge = document.getElementById('kill-switch-badge');
+  if (badge) {
+    badge.textContent = status.kill_switch.enabled ? t.killSwitchOn : t.killSwitchOff;
+    badge.className = `badge ${status.kill_switch.enabled ? 'danger' : 'calm'}`;
+  }
+  return status;
+}
+
+async function overviewView(): Promise<HTMLElement> {
+  const [segments] = await Promise.all([loadSegments(), refreshKillSwitch()]);
+  if (segments.length === 0) return h('p', { class: 'state empty' }, t.empty);
+  const branches = [...new Set(segments.map((s) => s.branch))].sort();
+  const regions = [...new Set(segments.map((s) => s.region))].sort();
+  const shown = segments
+    .filter(
+      (s) => (!state.branch || s.branch === state.branch) && (!state.region || s.region === state.region),
+    )
+    .sort((a, b) => {
+      const [x, y] = [sorters[state.sort](a), sorters[state.sort](b)];
+      const order = x < y ? -1 : x > y ? 1 : 0;
+      return state.descending ? -order : order;
+    });
+  const filter = (label: string, all: string, values: string[], key: 'branch' | 'region') =>
+    h(
+      'label',
+      {},
+      label,
+      h(
+        'select',
+        {
+          onChange: (event: Event) => {
+            state[key] = (event.target as HTMLSelectElement).value;
+            void route();
+          },
+        },
+        h('option', { value: '' }, all),
+        ...values.map((v) => h('option', { value: v, selected: state[key] === v }, v)),
+      ),
+    );
+  const header = (key: keyof typeof sorters, label: string, numeric = true) =>
+    h(
+      'th',
+      {
+        scope: 'col',
+        class: numeric ? 'num' : undefined,
+        'aria-sort': state.sort === key ? (state.descending ? 'descending' : 'ascending') : undefined,
+      },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'sort',
+          'aria-label': `${t.sortBy} ${label}`,
+          onClick: () => {
+            state.descending = state.sort === key ? !state.descending : key !== 'code';
+            state.sort = key;
+            void route();
+          },
+        },
+        label,
+        state.sort === key ? (state.descending ? ' ▼' : ' ▲') : '',
+      ),
+    );
+  return h(
+    'section',
+    { 'aria-labelledby': 'overview-title' },
+    h('h2', { id: 'overview-title' }, t.overview),
+    h(
+      'div',
+      { class: 'filters' },
+      filter(t.branch, t.allBranches, branches, 'branch'),
+      filter(t.region, t.allRegions, regions, 'region'),
+    ),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'segments' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            header('code', t.segment, false),
+            header('capacity', t.capacity),
+            header('target', t.target),
+            header('yesterday', t.actualYesterday),
+            header('average', t.average7d),
+            header('gap', t.gap),
+            header('budget', t.budget),
+            h('th', { scope: 'col' }, t.lastChange),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...shown.map((s) => {
+            const plan = s.latest_plan;
+            const change = s.overview.last_budget_change;
+            return h(
+              'tr',
+              { 'data-segment': s.code },
+              h(
+                'th',
+                { scope: 'row' },
+                h('a', { href: `#/segment/${s.id}` }, s.name),
+                s.orchestration_paused ? h('span', { class: 'tag' }, t.paused) : null,
+                plan?.target_source === 'override' ? h('span', { class: 'tag' }, t.override) : null,
+              ),
+              h('td', { class: 'num' }, number(s.overview.capacity_total_leads, language, 1)),
+              h('td', { class: 'num', 'data-field': 'target' }, number(plan?.target_leads_per_day, language)),
+              h(
+                'td',
+                { class: 'num', 'data-field': 'yesterday' },
+                number(s.overview.leads_yesterday, language),
+              ),
+              h('td', { class: 'num' }, number(s.overview.leads_7d_avg, language, 1)),
+              h(
+                'td',
+                { class: `num gap ${gapClass(plan?.lead_gap_percentage)}`, 'data-field': 'gap' },
+                percent(plan?.lead_gap_percentage, language),
+              ),
+              h('td', { class: 'num' }, euros(plan?.actual_daily_budget_google_ads, language)),
+              h(
+                'td',
+                {},
+                change
+                  ? `${euros(change.old_value, language)} → ${euros(change.new_value, language)} (${day(change.date, language)})`
+                  : t.none,
+              ),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+async function gridView(): Promise<HTMLElement> {
+  const [segments] = await Promise.all([loadSegments(), refreshKillSwitch()]);
+  if (segments.length === 0) return h('p', { class: 'state empty' }, t.empty);
+  const branches = [...new Set(segments.map((s) => s.branch))].sort();
+  const regions = [...new Set(segments.map((s) => s.region))].sort();
+  const cell = new Map(segments.map((s) => [`${s.branch}|${s.region}`, s]));
+  return h(
+    'section',
+    { 'aria-labelledby': 'grid-title' },
+    h('h2', { id: 'grid-title' }, `${t.grid}: ${t.gap}`),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'grid' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, t.branch),
+            ...regions.map((r) => h('th', { scope: 'col' }, r)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...branches.map((b) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, b),
+              ...regions.map((r) => {
+                const s = cell.get(`${b}|${r}`);
+                const gap = s?.latest_plan?.lead_gap_percentage;
+                return h(
+                  'td',
+                  { class: `gap ${gapClass(s?.is_active ? gap : null)}`, 'data-cell': `${b}|${r}` },
+                  s
+                    ? h(
+                        'a',
+                        { href: `#/segment/${s.id}`, 'aria-label': `${s.name}: ${percent(gap, language)}` },
+                        percent(gap, language),
+                      )
+                    : t.none,
+                );
+              }),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function segmentView(id: string): Promise<HTMLElement> {
+  // 90 days ending the server's "yesterday" in Amsterdam (as_of), not the browser's clock.
+  const segments = await loadSegments();
+  const segment = segments.find((s) => s.id === id);
+  if (!segment) throw new Error(`${t.segment} ${id}?`);
+  const to = segment.overview.as_of;
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 89 * 86_400_000).toISOString().slice(0, 10);
+  const range = `from=${from}&to=${to}`;
+  const [stats, plans, decisions, overrides] = await Promise.all([
+    api.get<{ items: Stats[] }>(`/api/lead-segments/${id}/stats?${range}`),
+    api.get<{ items: Plan[] }>(`/api/lead-segments/${id}/plans?${range}`),
+    api.get<{ items: Decision[] }>(`/api/lead-segments/${id}/decisions?${range}&limit=100`),
+    api.get<{ items: Override[] }>(`/api/lead-segments/${id}/overrides?limit=50`),
+    refreshKillSwitch(),
+  ]);
+  const dates = stats.items.map((s) => s.date);
+  const planOn = new Map(plans.items.map((p) => [p.date, p]));
+  const chart = (title: string, draw: (el: HTMLElement) => void) => {
+    const area = h('div', { class: 'chart', 'data-chart': title, role: 'img', 'aria-label': title });
+    area.addEventListener('draw', () => draw(area));
+    return h('figure', { class: 'card' }, h('figcaption', {}, title), area);
+  };
+  const act = async (message: string, work: () => Promise<unknown>) => {
+    if (!(await confirmDialog(message, { confirm: t.confirm, cancel: t.cancel }))) return;
+    try {
+      await work();
+      announce(t.done);
+      await route();
+    } catch (error) {
+      announce(`${t.errorPrefix}: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+  };
+  const overrideForm = h(
+    'form',
+    {
+      class: 'override-form',
+      onSubmit: (event: Event) => {
+        event.preventDefault();
+        const data = new FormData(event.target as HTMLFormElement);
+        const value = Number(data.get('value'));
+        const body = {
+          target_leads_per_day: value,
+          valid_from: String(data.get('valid_from')),
+          valid_to: data.get('valid_to') ? String(data.get('valid_to')) : null,
+          reason: String(data.get('reason')),
+        };
+        void act(fill(t.confirmOverride, { value, segment: segment.name }), () =>
+          api.post(`/api/lead-segments/${id}/overrides`, body),
+        );
+      },
+    },
+    h('label', {}, t.value, h('input', { name: 'value', type: 'number', min: 0, step: 1, required: true })),
+    h('label', {}, t.validFrom, h('input', { name: 'valid_from', type: 'date', required: true, value: to })),
+    h('label', {}, t.validTo, h('input', { name: 'valid_to', type: 'date' })),
+    h(
+      'label',
+      { class: 'wide' },
+      t.reason,
+      h('input', { name: 'reason', type: 'text', required: true, maxlength: 500 }),
+    ),
+    h('button', { type: 'submit', class: 'primary' }, t.setOverride),
+  );
+  return h(
+    'section',
+    { 'aria-labelledby': 'segment-title' },
+    h('a', { href: '#/', class: 'back' }, t.back),
+    h(
+      'div',
+      { class: 'segment-head' },
+      h('h2', { id: 'segment-title' }, segment.name),
+      segment.orchestration_paused ? h('span', { class: 'tag' }, t.paused) : null,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onClick: () =>
+            void act(
+              fill(segment.orchestration_paused ? t.confirmResume : t.confirmPause, {
+                segment: segment.name,
+              }),
+              () => api.post(`/api/lead-segments/${id}/${segment.orchestration_paused ? 'resume' : 'pause'}`),
+            ),
+        },
+        segment.orchestration_paused ? t.resume : t.pause,
+      ),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact(t.capacity, {}, number(segment.overview.capacity_total_leads, language, 1)),
+      fact(t.target, { 'data-field': 'target' }, number(segment.latest_plan?.target_leads_per_day, language)),
+      fact(t.average7d, {}, number(segment.overview.leads_7d_avg, language, 1)),
+      fact(
+        t.gap,
+        { class: `gap ${gapClass(segment.latest_plan?.lead_gap_percentage)}` },
+        percent(segment.latest_plan?.lead_gap_percentage, language),
+      ),
+      fact(t.budget, {}, euros(segment.latest_plan?.actual_daily_budget_google_ads, language)),
+    ),
+    dates.length === 0
+      ? h('p', { class: 'state empty' }, t.noDecisions)
+      : h(
+          'div',
+          { class: 'charts' },
+          chart(t.leadsVsTarget, (el) =>
+            lineChart(
+              el,
+              dates,
+              [
+                { label: t.leads, values: stats.items.map((s) => s.leads_generated), colour: '#1d4ed8' },
+                {
+                  label: t.target,
+                  values: dates.map((d) => planOn.get(d)?.target_leads_per_day ?? null),
+                  colour: '#15803d',
+                  dash: [6, 4],
+                },
+              ],
+              (v) => number(v, language),
+              chartLabels(),
+            ),
+          ),
+          chart(t.budgetVsSpend, (el) =>
+            lineChart(
+              el,
+              dates,
+              [
+                {
+                  label: t.budget,
+                  values: dates.map((d) => nullableNumber(planOn.get(d)?.actual_daily_budget_google_ads)),
+                  colour: '#7c3aed',
+                },
+                {
+                  label: t.spend,
+                  values: stats.items.map((s) => Number(s.google_ads_spend)),
+                  colour: '#c2410c',
+                },
+              ],
+              (v) => euros(String(v), language),
+              chartLabels(),
+            ),
+          ),
+          chart(t.costPerLead, (el) =>
+            lineChart(
+              el,
+              dates,
+              [
+                {
+                  label: t.cpl,
+                  values: stats.items.map((s) => nullableNumber(s.avg_cpl)),
+                  colour: '#0f766e',
+                },
+              ],
+              (v) => euros(String(v), language),
+              chartLabels(),
+            ),
+          ),
+        ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'overrides-title' },
+      h('h3', { id: 'overrides-title' }, t.overrides),
+      overrideForm,
+      h(
+        'ul',
+        { class: 'overrides' },
+        ...overrides.items.map((o) =>
+          h(
+            'li',
+            {},
+            `${number(o.target_leads_per_day, language)} · ${day(o.valid_from, language)} – ${o.valid_to ? day(o.valid_to, language) : '…'} · ${o.reason} (${o.created_by}, ${o.active ? t.active : t.expired})`,
+            o.active
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link',
+                    onClick: () =>
+                      void act(fill(t.confirmClear, { segment: segment.name }), () =>
+                        api.delete(`/api/lead-segments/${id}/overrides/${o.id}`),
+                      ),
+                  },
+                  t.clearOverride,
+                )
+              : null,
+          ),
+        ),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'decisions-title' },
+      h('h3', { id: 'decisions-title' }, t.decisions),
+      decisions.items.length === 0
+        ? h('p', { class: 'state empty' }, t.noDecisions)
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'decisions' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ...[t.date, t.action, t.budget, t.explanation].map((c) => h('th', { scope: 'col' }, c)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                ...decisions.items.map((d) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, day(d.date, language)),
+                    h('td', {}, h('span', { class: `status ${d.status}` }, d.status)),
+                    h(
+                      'td',
+                      { class: 'num' },
+                      `${euros(d.old_value, language)} → ${euros(d.new_value, language)}`,
+                    ),
+                    h('td', {}, d.error_message ? `${d.explanation} — ${d.error_message}` : d.explanation),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    ),
+  );
+}
+
+async function statusView(): Promise<HTMLElement> {
+  const status = await refreshKillSwitch();
+  const enabled = status.kill_switch.enabled;
+  return h(
+    'section',
+    { 'aria-labelledby': 'status-title' },
+    h('h2', { id: 'status-title' }, t.status),
+    h(
+      'div',
+      { class: `card kill ${enabled ? 'danger' : ''}` },
+      h('p', {}, h('strong', {}, t.killSwitch), ': ', enabled ? t.killSwitchOn : t.killSwitchOff),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: enabled ? 'primary' : 'danger',
+          onClick: async () => {
+            if (
+              !(await confirmDialog(enabled ? t.confirmKillOff : t.confirmKillOn, {
+                confirm: t.confirm,
+                cancel: t.cancel,
+              }))
+            )
+              return;
+            try {
+              await api.put('/api/orchestration/kill-switch', { enabled: !enabled });
+              announce(t.done);
+              await route();
+            } catch (error) {
+              announce(
+                `${t.errorPrefix}: ${error instanceof Error ? error.message : String(error)}`,
+                'error',
+              );
+            }
+          },
+        },
+        enabled ? t.turnOff : t.turnOn,
+      ),
+    ),
+    status.steps.length === 0
+      ? h('p', { class: 'state empty' }, t.noRuns)
+      : h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            { class: 'runs' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...[t.step, t.runDate, t.outcome, t.finished, t.counts].map((c) =>
+                  h('th', { scope: 'col' }, c),
+                ),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              ...[...status.steps]
+                .sort((a, b) => stepOrder.indexOf(a.step) - stepOrder.indexOf(b.step))
+                .map((s) =>
+                  h(
+                    'tr',
+                    {},
+                    h('th', { scope: 'row' }, s.step),
+                    h('td', {}, day(s.run_date, language)),
+                    h(
+                      'td',
+                      {},
+                      h('span', { class: `status ${s.status}` }, s.status),
+                      s.error_message ? ` — ${s.error_message}` : '',
+                    ),
+                    h('td', {}, moment(s.finished_at, language)),
+                    h(
+                      'td',
+                      { class: 'counts' },
+                      Object.entries(s.counts)
+                        .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+                        .join(', '),
+                    ),
+                  ),
+                ),
+            ),
+          ),
+        ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'failures-title' },
+      h('h3', { id: 'failures-title' }, t.failures),
+      status.failures.runs.length + status.failures.decisions.length === 0
+        ? h('p', {}, t.noFailures)
+        : h(
+            'ul',
+            {},
+            ...status.failures.runs.map((r) =>
+              h('li', {}, `${day(r.run_date, language)} · ${r.step}: ${r.error_message ?? ''}`),
+            ),
+            ...status.failures.decisions.map((d) =>
+              h(
+                'li',
+                {},
+                `${day(d.date, language)} · ${d.segment_code}: ${d.error_message ?? d.explanation}`,
+              ),
+            ),
+          ),
+    ),
+  );
+}
+
+const chartLabels = () => ({ date: t.date, locale: language === 'nl' ? 'nl-NL' : 'en-GB' });
+
+/** One term of the segment's key facts: a dt/dd pair kept together for the grid layout. */
+function fact(term: string, attributes: Record<string, string>, value: string): HTMLElement {
+  return h('div', {}, h('dt', {}, term), h('dd', attributes, value));
+}
+
+/** The pipeline's steps in the order they run. */
+const stepOrder = ['aggregate', 'plan', 'orchestrate', 'pipeline'];
+
+function nullableNumber(value: string | null | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+void start();

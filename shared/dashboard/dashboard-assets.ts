@@ -1,0 +1,93 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { dashboardContentSecurityPolicy } from '../api/http-edge.middleware.ts';
+
+export interface DashboardFile {
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
+export type DashboardFiles = ReadonlyMap<string, DashboardFile>;
+
+/** What the page needs to sign in: the development token locally, Supabase Auth in AWS. */
+export type DashboardConfig =
+  | { readonly mode: 'local'; readonly token: string }
+  | { readonly mode: 'supabase'; readonly supabaseUrl: string; readonly supabaseAnonKey: string };
+
+const contentTypes: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+
+/**
+ * The built page: read from a folder when one is given (the Lambda, where CDK's bundling put
+ * them), else built in-process from dashboard/ with esbuild (`lfi serve`, tests), once.
+ */
+export async function loadDashboardFiles(dir?: string): Promise<DashboardFiles> {
+  if (!dir) {
+    const { buildDashboard } = await import('../../dashboard/build.ts');
+    return buildDashboard();
+  }
+  const files = new Map<string, DashboardFile>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const name = relative(dir, path);
+    files.set(name, {
+      contentType: contentTypes[name.split('.').pop() ?? ''] ?? 'application/octet-stream',
+      body: await readFile(path),
+    });
+  }
+  return files;
+}
+
+/** Whether a request path is the dashboard's rather than the API's. */
+export function isDashboardPath(path: string): boolean {
+  return path === '/' || path === '/index.html' || path === '/config.json' || path.startsWith('/assets/');
+}
+
+/**
+ * The response for a dashboard path: the page, its assets, or its config document; 404 for an
+ * unknown asset. The page's CSP allows its own scripts and the API (and Supabase Auth in AWS).
+ */
+export function dashboardResponse(
+  files: DashboardFiles,
+  path: string,
+  config: DashboardConfig,
+  options: { hsts?: boolean } = {},
+): APIGatewayProxyStructuredResultV2 {
+  const connect = config.mode === 'supabase' ? ` ${new URL(config.supabaseUrl).origin}` : '';
+  const headers: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': dashboardContentSecurityPolicy.replace(
+      "connect-src 'self'",
+      `connect-src 'self'${connect}`,
+    ),
+    ...(options.hsts ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
+  };
+  if (path === '/config.json') {
+    return {
+      statusCode: 200,
+      headers: { ...headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: JSON.stringify(config),
+    };
+  }
+  const file = files.get(path === '/' ? 'index.html' : path.slice(1));
+  if (!file) {
+    return {
+      statusCode: 404,
+      headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: { code: 'not_found', message: `No such file: ${path}.` } }),
+    };
+  }
+  return {
+    statusCode: 200,
+    headers: { ...headers, 'content-type': file.contentType, 'cache-control': 'no-cache' },
+    body: Buffer.from(file.body).toString('base64'),
+    isBase64Encoded: true,
+  };
+}

@@ -1,0 +1,263 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
+import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
+import type { LocalServer } from '../../../shared/api/local-server.ts';
+import { startLocalServer } from '../../../shared/api/local-server.ts';
+import { loadConfig } from '../../../shared/config/config.ts';
+import { loadDashboardFiles } from '../../../shared/dashboard/dashboard-assets.ts';
+import type { SqlDatabase } from '../../../shared/db/database.port.ts';
+import { loadDemo } from '../../../shared/demo/load-demo.ts';
+import { silentLogger } from '../../../shared/runtime/logger.ts';
+import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
+import { databaseLanes } from '../../support/databases.ts';
+
+// A real browser (Debian's chromium, headless) on the page `lfi serve` serves, over demo data
+// with one nightly run. The server's clock says 25 November: "yesterday" is the 24th.
+const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
+const screenshots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+interface ApiSegment {
+  id: string;
+  code: string;
+  name: string;
+  branch: string;
+  region: string;
+  latest_plan: { target_leads_per_day: number; lead_gap_percentage: number } | null;
+}
+
+const lane = databaseLanes[0];
+if (!lane) throw new Error('No database lane.');
+
+describe('the Growth Engine dashboard in a real browser', () => {
+  let db: SqlDatabase;
+  let runtime: Runtime;
+  let server: LocalServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    db = await lane.open();
+    const market = createSimulatedMarket(db, { seed: 11 });
+    await loadDemo(db, market, { days: 10, seed: 11, today: '2026-11-25' });
+    runtime = await createRuntime(loadConfig({}), { db, ads: market, clock, logger: silentLogger });
+    expect((await runNightlyLocally(runtime, { date: '2026-11-24' })).status).toBe('SUCCEEDED');
+    server = await startLocalServer({ runtime, port: 0 });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.close();
+  });
+
+  const segmentsFromApi = async (): Promise<ApiSegment[]> => {
+    const response = await fetch(`${server.url}/api/lead-segments?limit=200`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    return ((await response.json()) as { items: ApiSegment[] }).items;
+  };
+
+  const open = async (hash: string, viewport = { width: 1280, height: 800 }): Promise<Page> => {
+    const page = await browser.newPage({ viewport, locale: 'nl-NL' });
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    await page.goto(`${server.url}/${hash}`);
+    return page;
+  };
+
+  const confirm = async (page: Page) => {
+    await page.locator('dialog[open] button[data-confirm]').click();
+    await page.locator('#toast.ok').waitFor();
+  };
+
+  it('shows every segment of the API with its real target and gap, in Dutch', async () => {
+    const page = await open('#/');
+    await page.locator('table.segments tbody tr').first().waitFor();
+    const fromApi = await segmentsFromApi();
+    expect(await page.locator('table.segments tbody tr').count()).toBe(fromApi.length);
+    const planned = fromApi.filter((s) => s.latest_plan && s.latest_plan.target_leads_per_day > 0);
+    for (const segment of planned.slice(0, 5)) {
+      const row = page.locator(`tr[data-segment="${segment.code}"]`);
+      expect(await row.locator('[data-field="target"]').textContent()).toBe(
+        new Intl.NumberFormat('nl-NL').format(segment.latest_plan?.target_leads_per_day ?? 0),
+      );
+      expect(await row.locator('[data-field="gap"]').textContent()).toContain(
+        new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+          Math.abs(segment.latest_plan?.lead_gap_percentage ?? 0),
+        ),
+      );
+    }
+    expect(await page.locator('h2').textContent()).toBe('Overzicht');
+    expect(await page.locator('table.segments').textContent()).toMatch(/€\s?\d/);
+    await page.screenshot({ path: `${screenshots}overview.png` });
+
+    await page.getByLabel('Branche').selectOption('warmtepomp');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll<HTMLElement>('table.segments tbody tr')];
+      return rows.length > 0 && rows.every((row) => row.dataset.segment?.startsWith('warmtepomp-'));
+    });
+    const rows = page.locator('table.segments tbody tr');
+    expect(await rows.count()).toBe(fromApi.filter((s) => s.branch === 'warmtepomp').length);
+    await page.close();
+  });
+
+  it('shows the branch × region grid of gap % with the API numbers', async () => {
+    const page = await open('#/grid');
+    await page.locator('table.grid').waitFor();
+    const fromApi = await segmentsFromApi();
+    const branches = new Set(fromApi.map((s) => s.branch));
+    const regions = new Set(fromApi.map((s) => s.region));
+    expect(await page.locator('table.grid tbody td').count()).toBe(branches.size * regions.size);
+    const sample = fromApi.find((s) => s.latest_plan);
+    if (!sample?.latest_plan) throw new Error('No planned segment.');
+    const text = await page.locator(`td[data-cell="${sample.branch}|${sample.region}"]`).textContent();
+    const gap = sample.latest_plan.lead_gap_percentage;
+    expect(text).toBe(
+      `${gap > 0 ? '+' : ''}${new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(gap)}%`,
+    );
+    await page.screenshot({ path: `${screenshots}grid.png` });
+    await page.close();
+  });
+
+  it("draws a segment's charts and its decision log", async () => {
+    const [segment] = (await segmentsFromApi()).filter((s) => s.latest_plan);
+    if (!segment) throw new Error('No planned segment.');
+    const page = await open(`#/segment/${segment.id}`);
+    await page.locator('.chart canvas').first().waitFor();
+    const canvases = page.locator('.chart canvas');
+    expect(await canvases.count()).toBeGreaterThanOrEqual(3);
+    const box = await canvases.first().boundingBox();
+    expect(box?.width).toBeGreaterThan(200);
+    expect(box?.height).toBeGreaterThan(100);
+    expect(await page.locator('table.decisions tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${screenshots}segment.png`, fullPage: true });
+    await page.close();
+  });
+
+  it("sets a target override in the page, which the next nightly run's plan uses", async () => {
+    const [segment] = (await segmentsFromApi()).filter((s) => s.latest_plan);
+    if (!segment) throw new Error('No planned segment.');
+    const page = await open(`#/segment/${segment.id}`);
+    const form = page.locator('form.override-form');
+    await form.getByLabel('Leads per dag').fill('77');
+    await form.getByLabel('Geldig vanaf').fill('2026-11-24');
+    await form.getByLabel('Reden').fill('Actieweek dakgoten');
+    await form.getByRole('button', { name: 'Doel instellen' }).click();
+    await confirm(page);
+    await page.close();
+
+    expect((await runNightlyLocally(runtime, { date: '2026-11-24' })).status).toBe('SUCCEEDED');
+    const [plan] = await db.query<{ target_leads_per_day: number; target_source: string }>(
+      `select target_leads_per_day, target_source from public.lead_segment_plans where segment_id = $1 and date = '2026-11-24'`,
+      [segment.id],
+    );
+    expect(plan).toEqual({ target_leads_per_day: 77, target_source: 'override' });
+  });
+
+  it('pauses a segment in the page, after which the next run leaves its budget alone', async () => {
+    const [segment] = (await segmentsFromApi()).filter((s) => s.latest_plan);
+    if (!segment) throw new Error('No planned segment.');
+    const page = await open(`#/segment/${segment.id}`);
+    await page.getByRole('button', { name: 'Pauzeren' }).click();
+    await confirm(page);
+    await page.getByRole('button', { name: 'Hervatten' }).waitFor();
+    await page.close();
+
+    expect((await runNightlyLocally(runtime, { date: '2026-11-25' })).status).toBe('SUCCEEDED');
+    const [decision] = await db.query<{ old_value: string; new_value: string; explanation: string }>(
+      `select old_value::text, new_value::text, explanation from public.channel_orchestration_log
+        where segment_id = $1 and date = '2026-11-25' and status <> 'dry_run'`,
+      [segment.id],
+    );
+    expect(decision?.old_value).toBe(decision?.new_value);
+    expect(decision?.explanation).toMatch(/paused/i);
+  });
+
+  it('shows the run status and turns the kill switch on and off with confirmation', async () => {
+    const page = await open('#/status');
+    await page.locator('table.runs').waitFor();
+    expect(await page.locator('table.runs tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await page.getByRole('button', { name: 'Noodstop aanzetten' }).click();
+    await confirm(page);
+    await page.getByRole('button', { name: 'Noodstop uitzetten' }).waitFor();
+    expect(await page.locator('#kill-switch-badge').textContent()).toMatch(/AAN/);
+    await page.screenshot({ path: `${screenshots}status.png` });
+    await page.getByRole('button', { name: 'Noodstop uitzetten' }).click();
+    await confirm(page);
+    await page.getByRole('button', { name: 'Noodstop aanzetten' }).waitFor();
+    await page.close();
+  });
+
+  it('works from the keyboard and has no serious accessibility violations (axe)', async () => {
+    const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/`);
+    await page.locator('table.segments tbody tr').first().waitFor();
+
+    // Keyboard: tab to the first segment link and open it with Enter.
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i += 1) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.closest('table.segments tbody') !== null);
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.locator('.chart canvas').first().waitFor();
+    expect(page.url()).toContain('#/segment/');
+
+    for (const hash of ['#/', '#/grid', page.url().slice(page.url().indexOf('#')), '#/status']) {
+      await page.goto(`${server.url}/${hash}`);
+      await page.locator('main section').first().waitFor();
+      await page.evaluate(axe);
+      const violations = await page.evaluate(async () => {
+        const result = await (
+          window as unknown as {
+            axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> };
+          }
+        ).axe.run();
+        return result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id}: ${JSON.stringify((v as unknown as { nodes: { target: unknown; failureSummary: string }[] }).nodes.slice(0, 3).map((n) => [n.target, n.failureSummary]))}`,
+          );
+      });
+      expect({ hash, violations }).toEqual({ hash, violations: [] });
+    }
+    await context.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const page = await open('#/', { width: 375, height: 812 });
+    await page.locator('table.segments tbody tr').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${screenshots}overview-phone.png` });
+    await page.close();
+  });
+
+  it('ships under 300 KB of JavaScript gzipped, all of it served by the project', async () => {
+    const files = await loadDashboardFiles();
+    const scripts = [...files].filter(([name]) => name.endsWith('.js'));
+    const gzipped = scripts.reduce((sum, [, file]) => sum + gzipSync(file.body).length, 0);
+    expect(gzipped).toBeLessThan(300 * 1024);
+    const html = new TextDecoder().decode(files.get('index.html')?.body);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+});
