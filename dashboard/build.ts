@@ -2,20 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { contentTypeOf, type DashboardFile } from '../shared/dashboard/dashboard-assets.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
-
-export interface DashboardFile {
-  readonly contentType: string;
-  readonly body: Uint8Array;
-}
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-};
 
 /**
  * Bundles the page (esbuild: one ES module, supabase-js split off and loaded only in AWS mode,
@@ -41,14 +30,10 @@ export async function buildDashboard(): Promise<Map<string, DashboardFile>> {
     files.set(name, { contentType: contentTypeOf(name), body: file.contents });
   }
   files.set('index.html', {
-    contentType: contentTypes['.html'] ?? '',
+    contentType: contentTypeOf('index.html'),
     body: await readFile(join(root, 'index.html')),
   });
   return files;
-}
-
-function contentTypeOf(name: string): string {
-  return contentTypes[name.slice(name.lastIndexOf('.'))] ?? 'application/octet-stream';
 }
 
 /** `node dashboard/build.ts OUT_DIR`: writes the built files (CDK's bundling puts them beside the handler). */

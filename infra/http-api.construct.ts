@@ -37,6 +37,8 @@ export interface LfiHttpApiProps {
   /** Where the admin role sits in the token's claims (default `app_metadata.role`) and its value (default `admin`). */
   readonly adminClaim?: string;
   readonly adminRole?: string;
+  /** Supabase's anon key (public by design), with which the dashboard page signs the admin in. */
+  readonly supabaseAnonKey: string;
 }
 
 const methods: Record<string, HttpMethod> = {
@@ -56,6 +58,7 @@ export class LfiHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: Readonly<Record<ApiHandlerName, LfiFunction>>;
+  readonly dashboard: LfiFunction;
 
   constructor(scope: Construct, id: string, props: LfiHttpApiProps) {
     super(scope, id);
@@ -133,6 +136,29 @@ export class LfiHttpApi extends Construct {
         ),
       },
     });
+    this.dashboard = new LfiFunction(this, 'DashboardFunction', {
+      entry: 'lambdas/dashboard/handler.ts',
+      description: 'The Growth Engine dashboard page and its assets (no data: the page calls the API).',
+      environment: {
+        SUPABASE_URL: props.environment.SUPABASE_URL ?? '',
+        SUPABASE_ANON_KEY: props.supabaseAnonKey,
+      },
+      timeout: Duration.seconds(10),
+      // The page is built by esbuild into the bundle's folder, so the Lambda serves the same bytes as lfi serve.
+      afterBundling: (inputDir, outputDir) => [
+        `node "${inputDir}/dashboard/build.ts" "${outputDir}/dashboard"`,
+      ],
+    });
+    const page = new HttpLambdaIntegration('DashboardIntegration', this.dashboard.function);
+    for (const path of ['/', '/config.json', '/assets/{file+}']) {
+      this.api.addRoutes({
+        path,
+        methods: [HttpMethod.GET],
+        integration: page,
+        authorizer: new HttpNoneAuthorizer(),
+      });
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the LFI HTTP API.' });
   }
 }

@@ -18,6 +18,8 @@ export interface LfiFunctionProps {
   readonly memorySize?: number;
   /** Packages installed beside the bundle instead of bundled (ones that load files at run time). */
   readonly nodeModules?: readonly string[];
+  /** Shell commands run after bundling, given the repository and the bundle's folder (e.g. to add static files). */
+  readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
 }
 
 /**
@@ -64,6 +66,15 @@ export class LfiFunction extends Construct {
         banner:
           "import { createRequire as lfiCreateRequire } from 'node:module'; const require = lfiCreateRequire(import.meta.url);",
         mainFields: ['module', 'main'],
+        ...(props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: props.afterBundling,
+              },
+            }
+          : {}),
       },
     });
   }

@@ -108,6 +108,13 @@ export class LeadFlowIntelligenceStack extends Stack {
       environment: this.lambdaEnvironment,
       databaseSecret: this.supabaseServiceRoleSecret,
       adminClaim: settings.adminClaim,
+      supabaseAnonKey:
+        settings.supabaseAnonKey ??
+        new CfnParameter(this, 'SupabaseAnonKey', {
+          type: 'String',
+          noEcho: true,
+          description: 'The platform Supabase project anon key, with which the dashboard signs admins in.',
+        }).valueAsString,
     });
   }
 

@@ -24,7 +24,7 @@ export function acknowledgeNagFindings(stack: LeadFlowIntelligenceStack): void {
         'The state machine may invoke any version or alias of its own four pipeline functions, which is what the ":*" qualifier covers; no other function is allowed.',
     });
   }
-  for (const lfiFunction of Object.values(stack.httpApi.functions)) {
+  for (const lfiFunction of [...Object.values(stack.httpApi.functions), stack.httpApi.dashboard]) {
     Validations.of(lfiFunction).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -36,7 +36,12 @@ export function acknowledgeNagFindings(stack: LeadFlowIntelligenceStack): void {
   for (const route of stack.httpApi.api.node.children) {
     const id = route.node.id;
     const isPublic =
-      id === 'DefaultRoute' || id.startsWith('ANY--') || id === 'GET--api--openapi.json' || id === 'GET--';
+      id.startsWith('GET--config.json') ||
+      id.startsWith('GET--assets') ||
+      id === 'DefaultRoute' ||
+      id.startsWith('ANY--') ||
+      id === 'GET--api--openapi.json' ||
+      id === 'GET--';
     if (!isPublic) continue;
     Validations.of(route).acknowledge({
       id: 'AwsSolutions-APIG4',

@@ -17,6 +17,7 @@ const contextKeys = {
   apiJwtAudience: 'lfi:apiJwtAudience',
   dashboardOrigins: 'lfi:dashboardOrigins',
   adminClaim: 'lfi:adminClaim',
+  supabaseAnonKey: 'lfi:supabaseAnonKey',
 } as const;
 
 const secretName = z.string().regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name');
@@ -55,6 +56,8 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a dotted claim path such as app_metadata.role')
     .default('app_metadata.role'),
+  // Public by design (the browser holds it); absent: asked for at deploy time.
+  supabaseAnonKey: z.string().min(1).optional(),
 });
 
 export type LfiSettings = z.infer<typeof settingsSchema>;

@@ -3,12 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
-import {
-  type DashboardFiles,
-  dashboardResponse,
-  isDashboardPath,
-  loadDashboardFiles,
-} from '../dashboard/dashboard-assets.ts';
+import { type DashboardFiles, dashboardResponse, isDashboardPath } from '../dashboard/dashboard-assets.ts';
 import type { Database } from '../db/database.port.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Clock } from '../runtime/runtime.ts';
@@ -85,7 +80,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (method === 'GET' && isDashboardPath(url.pathname)) {
       req.resume();
-      dashboard ??= loadDashboardFiles();
+      dashboard ??= import('../../dashboard/build.ts').then(({ buildDashboard }) => buildDashboard());
       return send(res, dashboardResponse(await dashboard, url.pathname, { mode: 'local', token }));
     }
     const match = matchRoute(method, url.pathname);

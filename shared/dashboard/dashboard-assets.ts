@@ -21,24 +21,21 @@ const contentTypes: Record<string, string> = {
   css: 'text/css; charset=utf-8',
 };
 
+export function contentTypeOf(name: string): string {
+  return contentTypes[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
+}
+
 /**
- * The built page: read from a folder when one is given (the Lambda, where CDK's bundling put
- * them), else built in-process from dashboard/ with esbuild (`lfi serve`, tests), once.
+ * The built page, read from a folder (the Lambda's, where CDK's bundling put it). `lfi serve`
+ * builds it in-process instead (dashboard/build.ts), so Lambdas never carry esbuild.
  */
-export async function loadDashboardFiles(dir?: string): Promise<DashboardFiles> {
-  if (!dir) {
-    const { buildDashboard } = await import('../../dashboard/build.ts');
-    return buildDashboard();
-  }
+export async function readDashboardFiles(dir: string): Promise<DashboardFiles> {
   const files = new Map<string, DashboardFile>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
     const name = relative(dir, path);
-    files.set(name, {
-      contentType: contentTypes[name.split('.').pop() ?? ''] ?? 'application/octet-stream',
-      body: await readFile(path),
-    });
+    files.set(name, { contentType: contentTypeOf(name), body: await readFile(path) });
   }
   return files;
 }

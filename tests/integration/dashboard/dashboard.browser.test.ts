@@ -4,11 +4,11 @@ import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
+import { buildDashboard } from '../../../dashboard/build.ts';
 import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
 import type { LocalServer } from '../../../shared/api/local-server.ts';
 import { startLocalServer } from '../../../shared/api/local-server.ts';
 import { loadConfig } from '../../../shared/config/config.ts';
-import { loadDashboardFiles } from '../../../shared/dashboard/dashboard-assets.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
@@ -253,7 +253,7 @@ describe('the Growth Engine dashboard in a real browser', () => {
   });
 
   it('ships under 300 KB of JavaScript gzipped, all of it served by the project', async () => {
-    const files = await loadDashboardFiles();
+    const files = await buildDashboard();
     const scripts = [...files].filter(([name]) => name.endsWith('.js'));
     const gzipped = scripts.reduce((sum, [, file]) => sum + gzipSync(file.body).length, 0);
     expect(gzipped).toBeLessThan(300 * 1024);

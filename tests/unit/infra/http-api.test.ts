@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LfiHttpApi } from '../../../infra/http-api.construct.ts';
 import { pathMethods, routeKey, routeList } from '../../../shared/api/routes.ts';
 
+const dashboardRoutes = ['GET /', 'GET /config.json', 'GET /assets/{file+}'];
+
 describe('LfiHttpApi', () => {
   let template: Template;
 
@@ -16,6 +18,7 @@ describe('LfiHttpApi', () => {
       jwtAudience: ['authenticated'],
       allowedOrigins: ['https://dashboard.example.com'],
       environment: { SUPABASE_URL: 'https://example.supabase.co' },
+      supabaseAnonKey: 'anon-key',
     });
     template = Template.fromStack(stack);
   }, 120_000); // synthesis takes seconds, more on a busy machine
@@ -48,7 +51,21 @@ describe('LfiHttpApi', () => {
     );
     for (const path of pathMethods.keys()) expect(keys).toContain(`ANY ${path}`);
     expect(keys).toContain('$default');
-    expect(keys).toHaveLength(routeList.length + pathMethods.size + 1);
+    expect(keys).toHaveLength(routeList.length + pathMethods.size + 1 + dashboardRoutes.length);
+  });
+
+  it("serves the dashboard page without a token: it holds no data and calls the API with the user's token", () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter((r) =>
+      dashboardRoutes.includes(r.Properties.RouteKey),
+    );
+    expect(routes).toHaveLength(dashboardRoutes.length);
+    for (const route of routes) expect(route.Properties.AuthorizationType).toBe('NONE');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('dashboard'),
+      Environment: {
+        Variables: { SUPABASE_URL: 'https://example.supabase.co', SUPABASE_ANON_KEY: 'anon-key' },
+      },
+    });
   });
 
   it('serves one Lambda per handler name on Node 24 with the API settings, HSTS on', () => {
@@ -66,7 +83,8 @@ describe('LfiHttpApi', () => {
         },
       });
     }
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    // Three API handlers and the dashboard page.
+    template.resourceCountIs('AWS::Lambda::Function', 4);
   });
 
   it("allows only the dashboard's origin in CORS", () => {

@@ -262,9 +262,9 @@ describe('LeadFlowIntelligenceStack', () => {
   describe('functions', () => {
     it('run on nodejs24.x, ARM64, with tracing and their own log group, every one of them', () => {
       // Node 24 is the version the tests run on; a different runtime would ship untested code.
-      // Four pipeline functions and the HTTP API's three (reads, writes, docs).
+      // Four pipeline functions, the HTTP API's three (reads, writes, docs) and the dashboard page.
       const all = Object.keys(template.findResources('AWS::Lambda::Function')).length;
-      expect(all).toBe(7);
+      expect(all).toBe(8);
       template.resourcePropertiesCountIs(
         'AWS::Lambda::Function',
         {
