@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { isTimeZone } from '../shared/domain/business-day.ts';
 
 /**
  * Deployment settings, read once from CDK context (`cdk.json` "context" or `-c lfi:key=value`).
@@ -83,13 +84,4 @@ export function parseSettings(raw: Record<string, unknown>): LfiSettings {
     return `context value ${key}=${JSON.stringify(raw[setting])} ${issue.message}`;
   });
   throw new SettingsError(`Invalid CDK context: ${problems.join('; ')}.`);
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

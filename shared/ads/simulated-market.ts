@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
+import { addDays } from '../domain/business-day.ts';
 import type {
   AdsChannel,
   BudgetChange,
@@ -9,7 +10,6 @@ import type {
   CampaignRef,
 } from './ads-channel.port.ts';
 import {
-  addDays,
   BRANCH_PROFILES,
   branchProfile,
   campaignEconomics,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../domain/business-day.ts';
 
 /**
  * Every environment variable LFI reads, parsed once at start. A malformed value fails with a
@@ -42,13 +43,4 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError('SUPABASE_URL is set but SUPABASE_SERVICE_ROLE_KEY is not: set both, or neither.');
   }
   return config;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { BudgetChange } from '../ads/ads-channel.port.ts';
-import { addDays } from '../ads/simulated-economics.ts';
 import type { SimulatedMarket } from '../ads/simulated-market.ts';
 import type { Database } from '../db/database.port.ts';
+import { addDays } from '../domain/business-day.ts';
 import { buildDemoData } from './demo-data.ts';
 
 export interface DemoOptions {

@@ -159,3 +159,13 @@ function localParts(instant: number, timeZone: string): LocalParts {
     second: Number(values.second),
   };
 }
+
+/** Whether `zone` is an IANA time zone this runtime knows, such as Europe/Amsterdam. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
   type CampaignEconomics,
   campaignEconomics,
   leadSecondOfDay,
@@ -13,6 +12,7 @@ import {
   weekdayIndex,
 } from '../../../shared/ads/simulated-economics.ts';
 import { randomFor } from '../../../shared/ads/simulated-random.ts';
+import { addDays } from '../../../shared/domain/business-day.ts';
 
 const painter: CampaignEconomics = { cpcMicros: 1_200_000, conversionRate: 0.08, marketClicks: 600 };
 
