@@ -32,8 +32,13 @@ export async function recordedStep(
     return { ...input, [step]: counts };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await runtime.db.rpc('lfi_finish_run', { p_run_id: runId, p_status: 'failed', p_error: message });
     runtime.logger.error(`${step} failed`, { ...log, error });
+    // The step's own error is what matters: a database too broken to record it must not hide it.
+    await runtime.db
+      .rpc('lfi_finish_run', { p_run_id: runId, p_status: 'failed', p_error: message })
+      .catch((recordError: unknown) =>
+        runtime.logger.error(`${step} failure not recorded`, { ...log, error: recordError }),
+      );
     throw error;
   }
 }
