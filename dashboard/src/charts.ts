@@ -22,6 +22,9 @@ export function lineChart(
   });
   const xs = dates.map((date) => Date.parse(`${date}T12:00:00Z`) / 1000);
   const width = Math.max(280, container.clientWidth || 600);
+  // Off the plot, the legend shows each series' latest value instead of blanks.
+  const latest = (values: readonly (number | null)[]) => values.findLast((v) => v !== null) ?? null;
+  const lastDate = xs.at(-1) ?? null;
   return new uPlot(
     {
       width,
@@ -35,14 +38,20 @@ export function lineChart(
       series: [
         {
           label: labels.date,
-          value: (_: uPlot, ts: number | null) => (ts === null ? '—' : dayLabel.format(ts * 1000)),
+          value: (_: uPlot, ts: number | null) => {
+            const shown = ts ?? lastDate;
+            return shown === null ? '—' : dayLabel.format(shown * 1000);
+          },
         },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.colour,
           width: 2,
           ...(s.dash ? { dash: s.dash } : {}),
-          value: (_: uPlot, v: number | null) => (v === null ? '—' : format(v)),
+          value: (_: uPlot, v: number | null, _series: number, idx: number | null) => {
+            const shown = idx === null ? latest(s.values) : v;
+            return shown === null ? '—' : format(shown);
+          },
         })),
       ],
     },

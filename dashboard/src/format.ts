@@ -54,3 +54,8 @@ export function gapClass(gap: number | null | undefined): string {
   if (gap <= -10) return 'gap-over';
   return 'gap-ok';
 }
+
+/** A branch or province code as people write it: "noord-brabant" → "Noord-Brabant". */
+export function place(code: string): string {
+  return code.replace(/(^|-)(\p{L})/gu, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}

@@ -3,7 +3,7 @@ import './styles.css';
 import { type Api, type Auth, apiClient, createAuth, type DashboardConfig } from './api.ts';
 import { lineChart } from './charts.ts';
 import { announce, confirmDialog, h } from './dom.ts';
-import { day, euros, gapClass, moment, number, percent } from './format.ts';
+import { day, euros, gapClass, moment, number, percent, place } from './format.ts';
 import { dictionaries, fill, type Language, type Words } from './i18n.ts';
 import type { Decision, Override, Plan, Segment, Stats, Status } from './types.ts';
 
@@ -106,19 +106,21 @@ function renderSignIn(): void {
         }
       },
     },
+    h('h2', {}, t.signInTitle),
+    h('p', { class: 'hint' }, t.signInHint),
     h(
       'label',
       {},
-      'E-mail',
+      t.email,
       h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' }),
     ),
     h(
       'label',
       {},
-      'Password',
+      t.password,
       h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' }),
     ),
-    h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+    h('button', { type: 'submit', class: 'primary' }, t.signIn),
   );
   main().replaceChildren(form);
 }
@@ -182,7 +184,7 @@ async function overviewView(): Promise<HTMLElement> {
           },
         },
         h('option', { value: '' }, all),
-        ...values.map((v) => h('option', { value: v, selected: state[key] === v }, v)),
+        ...values.map((v) => h('option', { value: v, selected: state[key] === v }, place(v))),
       ),
     );
   const header = (key: keyof typeof sorters, label: string, numeric = true) =>
@@ -212,77 +214,146 @@ async function overviewView(): Promise<HTMLElement> {
   return h(
     'section',
     { 'aria-labelledby': 'overview-title' },
-    h('h2', { id: 'overview-title' }, t.overview),
+    viewHead('overview-title', t.overview, segments),
     h(
       'div',
       { class: 'filters' },
       filter(t.branch, t.allBranches, branches, 'branch'),
       filter(t.region, t.allRegions, regions, 'region'),
     ),
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'segments' },
-        h(
-          'thead',
-          {},
+    summary(shown),
+    gapLegend(),
+    shown.length === 0
+      ? h('p', { class: 'state empty' }, t.noMatch)
+      : h(
+          'div',
+          { class: 'table-wrap' },
           h(
-            'tr',
-            {},
-            header('code', t.segment, false),
-            header('capacity', t.capacity),
-            header('target', t.target),
-            header('yesterday', t.actualYesterday),
-            header('average', t.average7d),
-            header('gap', t.gap),
-            header('budget', t.budget),
-            h('th', { scope: 'col' }, t.lastChange),
+            'table',
+            { class: 'segments' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                header('code', t.segment, false),
+                header('capacity', t.capacity),
+                header('target', t.target),
+                header('yesterday', t.actualYesterday),
+                header('average', t.average7d),
+                header('gap', t.gap),
+                header('budget', t.budget),
+                h('th', { scope: 'col' }, t.lastChange),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              ...shown.map((s) => {
+                const plan = s.latest_plan;
+                const change = s.overview.last_budget_change;
+                return h(
+                  'tr',
+                  { 'data-segment': s.code },
+                  h(
+                    'th',
+                    { scope: 'row' },
+                    h('a', { href: `#/segment/${s.id}` }, s.name),
+                    s.orchestration_paused ? h('span', { class: 'tag' }, t.paused) : null,
+                    plan?.target_source === 'override' ? h('span', { class: 'tag' }, t.override) : null,
+                  ),
+                  h('td', { class: 'num' }, number(s.overview.capacity_total_leads, language, 1)),
+                  h(
+                    'td',
+                    { class: 'num', 'data-field': 'target' },
+                    number(plan?.target_leads_per_day, language),
+                  ),
+                  h(
+                    'td',
+                    { class: 'num', 'data-field': 'yesterday' },
+                    number(s.overview.leads_yesterday, language),
+                  ),
+                  h('td', { class: 'num' }, number(s.overview.leads_7d_avg, language, 1)),
+                  h(
+                    'td',
+                    { class: `num gap ${gapClass(plan?.lead_gap_percentage)}`, 'data-field': 'gap' },
+                    percent(plan?.lead_gap_percentage, language),
+                  ),
+                  h('td', { class: 'num' }, euros(plan?.actual_daily_budget_google_ads, language)),
+                  h(
+                    'td',
+                    {},
+                    change
+                      ? `${euros(change.old_value, language)} → ${euros(change.new_value, language)} (${day(change.date, language)})`
+                      : t.none,
+                  ),
+                );
+              }),
+            ),
           ),
         ),
-        h(
-          'tbody',
-          {},
-          ...shown.map((s) => {
-            const plan = s.latest_plan;
-            const change = s.overview.last_budget_change;
-            return h(
-              'tr',
-              { 'data-segment': s.code },
-              h(
-                'th',
-                { scope: 'row' },
-                h('a', { href: `#/segment/${s.id}` }, s.name),
-                s.orchestration_paused ? h('span', { class: 'tag' }, t.paused) : null,
-                plan?.target_source === 'override' ? h('span', { class: 'tag' }, t.override) : null,
-              ),
-              h('td', { class: 'num' }, number(s.overview.capacity_total_leads, language, 1)),
-              h('td', { class: 'num', 'data-field': 'target' }, number(plan?.target_leads_per_day, language)),
-              h(
-                'td',
-                { class: 'num', 'data-field': 'yesterday' },
-                number(s.overview.leads_yesterday, language),
-              ),
-              h('td', { class: 'num' }, number(s.overview.leads_7d_avg, language, 1)),
-              h(
-                'td',
-                { class: `num gap ${gapClass(plan?.lead_gap_percentage)}`, 'data-field': 'gap' },
-                percent(plan?.lead_gap_percentage, language),
-              ),
-              h('td', { class: 'num' }, euros(plan?.actual_daily_budget_google_ads, language)),
-              h(
-                'td',
-                {},
-                change
-                  ? `${euros(change.old_value, language)} → ${euros(change.new_value, language)} (${day(change.date, language)})`
-                  : t.none,
-              ),
-            );
-          }),
-        ),
-      ),
+  );
+}
+
+/** The view's title with the business day its numbers are for. */
+function viewHead(id: string, title: string, segments: readonly Segment[]): HTMLElement {
+  const asOf = segments[0]?.overview.as_of;
+  return h(
+    'div',
+    { class: 'view-head' },
+    h('h2', { id }, title),
+    asOf ? h('p', { class: 'as-of' }, fill(t.asOf, { date: day(asOf, language) })) : null,
+  );
+}
+
+/** The market in five numbers, over the segments shown (so the filters apply). */
+function summary(segments: readonly Segment[]): HTMLElement {
+  const sum = (values: (number | null | undefined)[]) => values.reduce<number>((a, v) => a + (v ?? 0), 0);
+  // Budgets are exact euro strings: add them in cents so the total is exact too.
+  const budgetCents = sum(
+    segments.map((s) => Math.round(Number(s.latest_plan?.actual_daily_budget_google_ads ?? 0) * 100)),
+  );
+  const below = segments.filter((s) => (s.latest_plan?.lead_gap_percentage ?? 0) >= 10).length;
+  const kpi = (label: string, field: string, value: string) =>
+    h('div', { class: 'kpi' }, h('dt', {}, label), h('dd', { 'data-kpi': field }, value));
+  return h(
+    'dl',
+    { class: 'kpis' },
+    kpi(t.segments, 'segments', number(segments.length, language)),
+    kpi(
+      t.targetTotal,
+      'target',
+      number(sum(segments.map((s) => s.latest_plan?.target_leads_per_day)), language),
     ),
+    kpi(
+      t.leadsYesterdayTotal,
+      'yesterday',
+      number(sum(segments.map((s) => s.overview.leads_yesterday)), language),
+    ),
+    kpi(t.belowTarget, 'below', number(below, language)),
+    kpi(t.budgetTotal, 'budget', euros((budgetCents / 100).toFixed(2), language)),
+  );
+}
+
+/** What the gap colours mean, next to every view that uses them. */
+function gapLegend(): HTMLElement {
+  const entries: [string, string][] = [
+    ['gap-short-high', t.legendShortHigh],
+    ['gap-short', t.legendShort],
+    ['gap-ok', t.legendOk],
+    ['gap-over', t.legendOver],
+    ['gap-over-high', t.legendOverHigh],
+  ];
+  return h(
+    'div',
+    { class: 'legend' },
+    h(
+      'ul',
+      { 'aria-label': t.gap },
+      ...entries.map(([cls, label]) => h('li', {}, h('span', { class: `swatch ${cls}` }), label)),
+    ),
+    h('p', {}, t.gapExplained),
   );
 }
 
@@ -295,7 +366,8 @@ async function gridView(): Promise<HTMLElement> {
   return h(
     'section',
     { 'aria-labelledby': 'grid-title' },
-    h('h2', { id: 'grid-title' }, `${t.grid}: ${t.gap}`),
+    viewHead('grid-title', `${t.grid}: ${t.gap}`, segments),
+    gapLegend(),
     h(
       'div',
       { class: 'table-wrap' },
@@ -309,7 +381,7 @@ async function gridView(): Promise<HTMLElement> {
             'tr',
             {},
             h('th', { scope: 'col' }, t.branch),
-            ...regions.map((r) => h('th', { scope: 'col' }, r)),
+            ...regions.map((r) => h('th', { scope: 'col' }, place(r))),
           ),
         ),
         h(
@@ -319,7 +391,7 @@ async function gridView(): Promise<HTMLElement> {
             h(
               'tr',
               {},
-              h('th', { scope: 'row' }, b),
+              h('th', { scope: 'row' }, place(b)),
               ...regions.map((r) => {
                 const s = cell.get(`${b}|${r}`);
                 const gap = s?.latest_plan?.lead_gap_percentage;
@@ -432,19 +504,25 @@ async function segmentView(id: string): Promise<HTMLElement> {
     ),
     h(
       'dl',
-      { class: 'facts' },
-      fact(t.capacity, {}, number(segment.overview.capacity_total_leads, language, 1)),
-      fact(t.target, { 'data-field': 'target' }, number(segment.latest_plan?.target_leads_per_day, language)),
-      fact(t.average7d, {}, number(segment.overview.leads_7d_avg, language, 1)),
+      { class: 'kpis' },
+      fact(t.capacity, '', number(segment.overview.capacity_total_leads, language, 1)),
+      fact(
+        segment.latest_plan?.target_source === 'override' ? `${t.target} (${t.override})` : t.target,
+        'target',
+        number(segment.latest_plan?.target_leads_per_day, language),
+      ),
+      fact(t.actualYesterday, 'yesterday', number(segment.overview.leads_yesterday, language)),
+      fact(t.average7d, '', number(segment.overview.leads_7d_avg, language, 1)),
       fact(
         t.gap,
-        { class: `gap ${gapClass(segment.latest_plan?.lead_gap_percentage)}` },
+        'gap',
         percent(segment.latest_plan?.lead_gap_percentage, language),
+        gapClass(segment.latest_plan?.lead_gap_percentage),
       ),
-      fact(t.budget, {}, euros(segment.latest_plan?.actual_daily_budget_google_ads, language)),
+      fact(t.budget, 'budget', euros(segment.latest_plan?.actual_daily_budget_google_ads, language)),
     ),
     dates.length === 0
-      ? h('p', { class: 'state empty' }, t.noDecisions)
+      ? h('p', { class: 'state empty' }, t.noStats)
       : h(
           'div',
           { class: 'charts' },
@@ -506,6 +584,7 @@ async function segmentView(id: string): Promise<HTMLElement> {
       { class: 'card', 'aria-labelledby': 'overrides-title' },
       h('h3', { id: 'overrides-title' }, t.overrides),
       overrideForm,
+      overrides.items.length === 0 ? h('p', { class: 'hint' }, t.noOverrides) : null,
       h(
         'ul',
         { class: 'overrides' },
@@ -561,7 +640,7 @@ async function segmentView(id: string): Promise<HTMLElement> {
                     'tr',
                     {},
                     h('td', {}, day(d.date, language)),
-                    h('td', {}, h('span', { class: `status ${d.status}` }, d.status)),
+                    h('td', {}, h('span', { class: `status ${d.status}` }, term(d.status))),
                     h(
                       'td',
                       { class: 'num' },
@@ -587,7 +666,7 @@ async function statusView(): Promise<HTMLElement> {
     h(
       'div',
       { class: `card kill ${enabled ? 'danger' : ''}` },
-      h('p', {}, h('strong', {}, t.killSwitch), ': ', enabled ? t.killSwitchOn : t.killSwitchOff),
+      h('p', {}, h('strong', {}, t.killSwitch), ' ', enabled ? t.killSwitchOnShort : t.killSwitchOffShort),
       h(
         'button',
         {
@@ -644,21 +723,25 @@ async function statusView(): Promise<HTMLElement> {
                   h(
                     'tr',
                     {},
-                    h('th', { scope: 'row' }, s.step),
+                    h('th', { scope: 'row' }, term(s.step)),
                     h('td', {}, day(s.run_date, language)),
                     h(
                       'td',
                       {},
-                      h('span', { class: `status ${s.status}` }, s.status),
+                      h('span', { class: `status ${s.status}` }, term(s.status)),
                       s.error_message ? ` — ${s.error_message}` : '',
                     ),
                     h('td', {}, moment(s.finished_at, language)),
                     h(
                       'td',
                       { class: 'counts' },
-                      Object.entries(s.counts)
-                        .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
-                        .join(', '),
+                      ...countEntries(s.counts).map(([k, v]) => {
+                        const name = t.countNames[k] ?? k.replaceAll('_', ' ');
+                        // "van 19 nov 2026" but "57 segmenten": dates read best after their word.
+                        return isDay(v)
+                          ? h('span', { class: 'count' }, `${name} `, h('b', {}, day(v, language)))
+                          : h('span', { class: 'count' }, h('b', {}, countValue(v)), ` ${name}`);
+                      }),
                     ),
                   ),
                 ),
@@ -675,7 +758,7 @@ async function statusView(): Promise<HTMLElement> {
             'ul',
             {},
             ...status.failures.runs.map((r) =>
-              h('li', {}, `${day(r.run_date, language)} · ${r.step}: ${r.error_message ?? ''}`),
+              h('li', {}, `${day(r.run_date, language)} · ${term(r.step)}: ${r.error_message ?? ''}`),
             ),
             ...status.failures.decisions.map((d) =>
               h(
@@ -689,11 +772,37 @@ async function statusView(): Promise<HTMLElement> {
   );
 }
 
+/** A status or step name in the page's language (unknown ones as they are). */
+const term = (name: string) => t.terms[name] ?? name;
+
+const isDay = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** A run's counts with its date window first ("from" before "to"), then the numbers. */
+function countEntries(counts: Record<string, unknown>): [string, unknown][] {
+  const entries = Object.entries(counts);
+  return [
+    ...entries.filter(([, v]) => isDay(v)).sort(([a], [b]) => a.localeCompare(b)),
+    ...entries.filter(([, v]) => !isDay(v)),
+  ];
+}
+
+/** A run count in the page's locale. */
+function countValue(value: unknown): string {
+  if (typeof value === 'number') return number(value, language);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 const chartLabels = () => ({ date: t.date, locale: language === 'nl' ? 'nl-NL' : 'en-GB' });
 
 /** One term of the segment's key facts: a dt/dd pair kept together for the grid layout. */
-function fact(term: string, attributes: Record<string, string>, value: string): HTMLElement {
-  return h('div', {}, h('dt', {}, term), h('dd', attributes, value));
+function fact(term: string, field: string, value: string, tone = ''): HTMLElement {
+  return h(
+    'div',
+    { class: `kpi ${tone}` },
+    h('dt', {}, term),
+    h('dd', { 'data-field': field || undefined }, value),
+  );
 }
 
 /** The pipeline's steps in the order they run. */

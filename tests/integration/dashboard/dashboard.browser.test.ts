@@ -37,6 +37,7 @@ interface ApiSegment {
   branch: string;
   region: string;
   latest_plan: { target_leads_per_day: number; lead_gap_percentage: number } | null;
+  overview: { leads_yesterday: number | null };
 }
 
 const lane = databaseLanes[0];
@@ -103,6 +104,15 @@ describe('the Growth Engine dashboard in a real browser', () => {
       );
     }
     expect(await page.locator('h2').textContent()).toBe('Overzicht');
+    const nl = new Intl.NumberFormat('nl-NL');
+    const total = (values: (number | null | undefined)[]) => values.reduce<number>((a, v) => a + (v ?? 0), 0);
+    expect(await page.locator('[data-kpi="segments"]').textContent()).toBe(nl.format(fromApi.length));
+    expect(await page.locator('[data-kpi="target"]').textContent()).toBe(
+      nl.format(total(fromApi.map((s) => s.latest_plan?.target_leads_per_day))),
+    );
+    expect(await page.locator('[data-kpi="yesterday"]').textContent()).toBe(
+      nl.format(total(fromApi.map((s) => s.overview.leads_yesterday))),
+    );
     expect(await page.locator('table.segments').textContent()).toMatch(/€\s?\d/);
     await page.screenshot({ path: `${screenshots}overview.png` });
 
@@ -243,12 +253,61 @@ describe('the Growth Engine dashboard in a real browser', () => {
     await context.close();
   });
 
-  it('fits a phone screen', async () => {
-    const page = await open('#/', { width: 375, height: 812 });
-    await page.locator('table.segments tbody tr').first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `${screenshots}overview-phone.png` });
+  it('fits a phone screen on every view', async () => {
+    const [segment] = (await segmentsFromApi()).filter((s) => s.latest_plan);
+    if (!segment) throw new Error('No planned segment.');
+    const views = [
+      ['overview', '#/', 'table.segments tbody tr'],
+      ['grid', '#/grid', 'table.grid'],
+      ['segment', `#/segment/${segment.id}`, '.chart canvas'],
+      ['status', '#/status', 'table.runs'],
+    ] as const;
+    for (const [name, hash, ready] of views) {
+      const page = await open(hash, { width: 375, height: 812 });
+      await page.locator(ready).first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect({ name, overflow }).toEqual({ name, overflow: 0 });
+      await page.screenshot({ path: `${screenshots}${name}-phone.png`, fullPage: name !== 'overview' });
+      await page.close();
+    }
+  });
+
+  it('shows loading, then an error with a retry that recovers, and an empty market as such', async () => {
+    const page = await open('#/');
+    await page.locator('table.segments').waitFor();
+    const segmentList = (url: URL) => url.pathname === '/api/lead-segments';
+    // Hold the next segment list, then fail it: the page says it is loading, then what went wrong.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(segmentList, async (route) => {
+      await held;
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'unavailable', message: 'Database niet bereikbaar.' } }),
+      });
+    });
+    await page.goto(`${server.url}/#/grid`);
+    await page.locator('main .state.loading').waitFor();
+    release();
+    const error = page.locator('main .state.error[role="alert"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('Database niet bereikbaar.');
+
+    await page.unroute(segmentList);
+    await error.getByRole('button', { name: 'Opnieuw proberen' }).click();
+    await page.locator('table.grid').waitFor();
+
+    await page.route(segmentList, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ items: [], page: { limit: 200, offset: 0, total: 0 } }),
+      }),
+    );
+    await page.goto(`${server.url}/#/`);
+    expect(await page.locator('main .state.empty').textContent()).toMatch(/Nog geen segmenten/);
     await page.close();
   });
 
