@@ -6,8 +6,15 @@ import { describeDatabase } from '../shared/db/describe-database.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
+import '../shared/ads/google-ads.loader.ts';
+import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
-import { createRuntime, type Runtime } from '../shared/runtime/runtime.ts';
+import {
+  createRuntime,
+  googleAdsChannel,
+  googleAdsCredentials,
+  type Runtime,
+} from '../shared/runtime/runtime.ts';
 import { runNightlyLocally } from './local-state-machine.ts';
 import { formatRunReport, readRunReport, summarise } from './run-report.ts';
 
@@ -18,6 +25,7 @@ Usage: lfi <command> [options]
   migrate                               apply pending migrations to the configured database
   demo [--days N] [--seed S]            load the demo data set (default 28 days, seed 42)
   run [--date D] [--dry-run] [--json]   run the nightly state machine for a date (default yesterday)
+      [--channel google-ads [--credentials FILE]]   against Google Ads (credentials: a JSON file)
   backfill --from D --to D              run it for each date in order, with progress
   serve [--port 8787]                   the API and dashboard locally
   start                                 first run: migrate and load demo data; then run for yesterday
@@ -128,11 +136,33 @@ async function runCommand(
       date: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      channel: { type: 'string' },
+      credentials: { type: 'string' },
     },
   });
   const date = values.date === undefined ? undefined : isoDate(values.date, '--date');
-  await ensureEmbeddedSchema(runtime);
-  return runAndReport(runtime, { date, dryRun: values['dry-run'] }, values.json, out);
+  const rt = await withAdsChannel(runtime, values.channel, values.credentials);
+  await ensureEmbeddedSchema(rt);
+  return runAndReport(rt, { date, dryRun: values['dry-run'] }, values.json, out);
+}
+
+/** `--channel google-ads [--credentials FILE]` swaps the configured ads channel for this run. */
+async function withAdsChannel(
+  runtime: Runtime,
+  channel: string | undefined,
+  credentialsFile: string | undefined,
+): Promise<Runtime> {
+  if (channel === undefined && credentialsFile === undefined) return runtime;
+  if (channel !== 'google-ads')
+    throw new UsageError(
+      channel === undefined || channel === 'simulated'
+        ? '--credentials is for --channel google-ads.'
+        : `--channel must be google-ads (or leave it out for the configured channel); got "${channel}".`,
+    );
+  const credentials = credentialsFile
+    ? await googleAdsCredentialsFromFile(credentialsFile)
+    : await googleAdsCredentials(runtime.config);
+  return { ...runtime, ads: await googleAdsChannel(credentials, runtime.logger) };
 }
 
 async function runAndReport(

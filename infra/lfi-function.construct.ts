@@ -9,6 +9,18 @@ import { Construct } from 'constructs';
 /** The repository root: entries and the lock file are resolved from here, whatever the cwd. */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Bundled CommonJS dependencies call require() and read __dirname (google-gax builds paths from
+ * it when loaded), which ESM lacks: give them both.
+ */
+export const esmBanner =
+  "import { createRequire as lfiCreateRequire } from 'node:module'; import { fileURLToPath as lfiFileURLToPath } from 'node:url'; " +
+  'const require = lfiCreateRequire(import.meta.url); const __filename = lfiFileURLToPath(import.meta.url); ' +
+  "const __dirname = lfiFileURLToPath(new URL('.', import.meta.url));";
+
+/** The two Google Ads services LFI uses, instead of google-ads-node's ~150 (see the file). */
+export const googleAdsNodeSlim = `${projectRoot}shared/ads/google-ads-node.slim.cjs`;
+
 export interface LfiFunctionProps {
   /** Entry file relative to the repository root, e.g. `lambdas/plan/handler.ts` (exports `handler`). */
   readonly entry: string;
@@ -62,9 +74,10 @@ export class LfiFunction extends Construct {
         sourceMap: true,
         externalModules: [],
         nodeModules: props.nodeModules ? [...props.nodeModules] : undefined,
-        // Bundled CommonJS dependencies call require(), which ESM lacks: give them one.
-        banner:
-          "import { createRequire as lfiCreateRequire } from 'node:module'; const require = lfiCreateRequire(import.meta.url);",
+        banner: esmBanner,
+        // Stack traces still point at the sources; the map need not carry their text (halves it).
+        sourcesContent: false,
+        esbuildArgs: { '--alias:google-ads-node': googleAdsNodeSlim },
         mainFields: ['module', 'main'],
         ...(props.afterBundling
           ? {

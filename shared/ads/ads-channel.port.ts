@@ -9,6 +9,11 @@ export interface CampaignRef {
   /** The ads account, 10 digits without dashes. */
   readonly customerId: string;
   readonly campaignId: string;
+  /**
+   * The segment the campaign is mapped to, when known: a budget shared only by campaigns of one
+   * segment is that segment's to change.
+   */
+  readonly segmentId?: string;
 }
 
 export interface CampaignDailyMetrics extends CampaignRef {
@@ -16,12 +21,16 @@ export interface CampaignDailyMetrics extends CampaignRef {
   readonly costMicros: number;
   readonly clicks: number;
   readonly conversions: number;
+  /** The daily budget in force that day, where the channel reports it. */
+  readonly budgetMicros?: number;
+  /** Share of impressions lost to a too-small budget (0..1), where the channel reports it. */
+  readonly searchBudgetLostImpressionShare?: number;
 }
 
 export interface CampaignBudget extends CampaignRef {
   readonly budgetId: string;
   readonly amountMicros: number;
-  /** A budget used by other campaigns too; never changed for one segment. */
+  /** A budget used by campaigns outside this segment too; never changed for one segment. */
   readonly shared: boolean;
 }
 

@@ -18,6 +18,14 @@ export const configSchema = z.object({
   SUPABASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   SUPABASE_SERVICE_ROLE_KEY: optionalText,
   LFI_ADS_CHANNEL: z.enum(['simulated', 'google-ads']).default('simulated'),
+  // Google Ads (LFI_ADS_CHANNEL=google-ads): the credentials' secret in AWS, or the GOOGLE_ADS_*
+  // variables locally (shared/runtime/credentials.ts checks them when the channel is chosen).
+  GOOGLE_ADS_SECRET_ID: optionalText,
+  GOOGLE_ADS_DEVELOPER_TOKEN: optionalText,
+  GOOGLE_ADS_CLIENT_ID: optionalText,
+  GOOGLE_ADS_CLIENT_SECRET: optionalText,
+  GOOGLE_ADS_REFRESH_TOKEN: optionalText,
+  GOOGLE_ADS_LOGIN_CUSTOMER_ID: optionalText,
   LFI_SIM_SEED: z.coerce.number().int().nonnegative().default(42),
   LFI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LFI_TIME_ZONE: z

@@ -5,6 +5,7 @@ import type {
   CampaignBudget,
   CampaignRef,
 } from '../ads/ads-channel.port.ts';
+import '../ads/google-ads.loader.ts';
 import { type BudgetDecision, type BudgetSegmentInput, decideBudgets } from '../domain/budget-controller.ts';
 import { splitBudget } from '../domain/budget-split.ts';
 import { guardrailSettingsSchema } from '../domain/guardrails.ts';
@@ -63,7 +64,7 @@ interface LogRow {
   readonly error_message: string | null;
 }
 
-/** A segment ready for a decision: its campaigns' current budgets, in the mapping's order. */
+/** A segment ready for a decision: its campaigns' distinct current budgets, in the mapping's order. */
 interface Candidate {
   readonly row: SegmentRow;
   readonly budgets: readonly CampaignBudget[];
@@ -108,7 +109,11 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
     for (const row of open) {
       const found = row.campaigns.map((c) => budgets.get(key(c.customer_id, c.campaign_id)));
       const campaignBudgets = found.filter((b): b is CampaignBudget => b !== undefined);
-      const currentMicros = campaignBudgets.reduce((sum, b) => sum + b.amountMicros, 0);
+      // Campaigns of one segment may share a budget: count and change each budget once.
+      const segmentBudgets = [
+        ...new Map(campaignBudgets.map((b) => [key(b.customerId, b.budgetId), b])).values(),
+      ];
+      const currentMicros = segmentBudgets.reduce((sum, b) => sum + b.amountMicros, 0);
       const skip = (reason: string) =>
         rows.push(logRow(row, currentMicros, currentMicros, 'no_change', 'skipped', reason));
       if (campaignBudgets.length < row.campaigns.length) {
@@ -137,7 +142,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
           `skipped: budget changed outside LFI (LFI set ${formatEuros(microsFromEuros(row.last_set_budget))}, now ${formatEuros(currentMicros)}); not overwritten tonight`,
         );
       } else {
-        candidates.push({ row, budgets: campaignBudgets, currentMicros });
+        candidates.push({ row, budgets: segmentBudgets, currentMicros });
       }
     }
 
@@ -202,7 +207,11 @@ async function currentBudgets(
   segments: readonly SegmentRow[],
 ): Promise<Map<string, CampaignBudget>> {
   const refs: CampaignRef[] = segments.flatMap((s) =>
-    s.campaigns.map((c) => ({ customerId: c.customer_id, campaignId: c.campaign_id })),
+    s.campaigns.map((c) => ({
+      customerId: c.customer_id,
+      campaignId: c.campaign_id,
+      segmentId: s.segment_id,
+    })),
   );
   const budgets = refs.length ? await runtime.ads.currentBudgets(refs) : [];
   return new Map(budgets.map((b) => [key(b.customerId, b.campaignId), b]));

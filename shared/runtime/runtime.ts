@@ -3,6 +3,12 @@ import { createSimulatedMarket } from '../ads/simulated-market.ts';
 import { type Config, ConfigError } from '../config/config.ts';
 import type { Database } from '../db/database.port.ts';
 import { openDatabase } from '../db/open-database.ts';
+import {
+  type GoogleAdsCredentials,
+  googleAdsCredentialsFromEnv,
+  googleAdsCredentialsFromSecret,
+  hasGoogleAdsCredentialsInEnv,
+} from './credentials.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 
 export interface Clock {
@@ -25,26 +31,87 @@ export interface RuntimeParts {
   readonly ads?: AdsChannel;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Google Ads credentials given directly (`lfi run --credentials FILE`), instead of the configured source. */
+  readonly googleAdsCredentials?: GoogleAdsCredentials;
 }
 
 export async function createRuntime(config: Config, parts: RuntimeParts = {}): Promise<Runtime> {
   const db = parts.db ?? (await openDatabase(config));
+  const logger = parts.logger ?? jsonLogger('lfi', { level: config.LFI_LOG_LEVEL });
   return {
     config,
     db,
-    ads: parts.ads ?? adsChannelFor(config, db),
+    ads: parts.ads ?? (await adsChannelFor(config, db, logger, parts.googleAdsCredentials)),
     clock: parts.clock ?? systemClock,
-    logger: parts.logger ?? jsonLogger('lfi', { level: config.LFI_LOG_LEVEL }),
+    logger,
   };
 }
 
-function adsChannelFor(config: Config, db: Database): AdsChannel {
+async function adsChannelFor(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  credentials?: GoogleAdsCredentials,
+): Promise<AdsChannel> {
   switch (config.LFI_ADS_CHANNEL) {
     case 'simulated':
       return createSimulatedMarket(db, { seed: config.LFI_SIM_SEED });
     case 'google-ads':
-      throw new ConfigError(
-        'LFI_ADS_CHANNEL=google-ads is not available in this build yet; use simulated (the default).',
+      // Built on first use: steps that never call the ads channel (plan, record-failure, the
+      // API) neither read its secret nor load google-ads-api.
+      return lazyAdsChannel('google_ads', async () =>
+        googleAdsChannel(credentials ?? (await googleAdsCredentials(config)), logger),
       );
   }
+}
+
+type GoogleAdsModule = typeof import('../ads/google-ads.client.ts');
+let loadGoogleAds: (() => Promise<GoogleAdsModule>) | undefined;
+
+/**
+ * Called by shared/ads/google-ads.loader.ts, which only the code that talks to Google Ads imports:
+ * a dynamic import written here would put google-ads-api in every Lambda's bundle.
+ */
+export function registerGoogleAds(loader: () => Promise<GoogleAdsModule>): void {
+  loadGoogleAds = loader;
+}
+
+/** The Google Ads channel, with google-ads-api loaded on demand. */
+export async function googleAdsChannel(
+  credentials: GoogleAdsCredentials,
+  logger: Logger,
+): Promise<AdsChannel> {
+  if (!loadGoogleAds)
+    throw new ConfigError(
+      'The Google Ads channel is not in this build: import shared/ads/google-ads.loader.ts.',
+    );
+  const { createGoogleAdsChannel } = await loadGoogleAds();
+  return createGoogleAdsChannel(credentials, { logger });
+}
+
+function lazyAdsChannel(name: AdsChannel['name'], load: () => Promise<AdsChannel>): AdsChannel {
+  let channel: Promise<AdsChannel> | undefined;
+  const loaded = () => {
+    channel ??= load();
+    channel.catch(() => {
+      channel = undefined; // a failed start (secret, network) is retried on the next call
+    });
+    return channel;
+  };
+  return {
+    name,
+    dailyMetrics: async (campaigns, from, to) => (await loaded()).dailyMetrics(campaigns, from, to),
+    currentBudgets: async (campaigns) => (await loaded()).currentBudgets(campaigns),
+    applyBudgetChanges: async (customerId, changes, options) =>
+      (await loaded()).applyBudgetChanges(customerId, changes, options),
+  };
+}
+
+/** Secrets Manager in AWS (GOOGLE_ADS_SECRET_ID), else the GOOGLE_ADS_* variables. */
+export async function googleAdsCredentials(config: Config): Promise<GoogleAdsCredentials> {
+  if (config.GOOGLE_ADS_SECRET_ID) return googleAdsCredentialsFromSecret(config.GOOGLE_ADS_SECRET_ID);
+  if (hasGoogleAdsCredentialsInEnv(config)) return googleAdsCredentialsFromEnv(config);
+  throw new ConfigError(
+    'LFI_ADS_CHANNEL=google-ads needs credentials: GOOGLE_ADS_SECRET_ID (a Secrets Manager secret), or GOOGLE_ADS_DEVELOPER_TOKEN, GOOGLE_ADS_CLIENT_ID, GOOGLE_ADS_CLIENT_SECRET, GOOGLE_ADS_REFRESH_TOKEN and GOOGLE_ADS_LOGIN_CUSTOMER_ID; locally also `lfi run --channel google-ads --credentials FILE`.',
+  );
 }

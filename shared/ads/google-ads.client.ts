@@ -1,0 +1,50 @@
+import { GoogleAdsApi } from 'google-ads-api';
+import type { GoogleAdsCredentials } from '../runtime/credentials.ts';
+import {
+  type CustomerFor,
+  GoogleAdsChannel,
+  type GoogleAdsChannelOptions,
+  type GoogleAdsCustomer,
+} from './google-ads.channel.ts';
+
+/**
+ * The only module that loads google-ads-api (about 27 MB bundled): the composition root imports
+ * it dynamically, so Lambdas that never talk to Google Ads do not carry it.
+ */
+export function googleAdsCustomers(credentials: GoogleAdsCredentials): CustomerFor {
+  const api = new GoogleAdsApi({
+    client_id: credentials.client_id,
+    client_secret: credentials.client_secret,
+    developer_token: credentials.developer_token,
+  });
+  const customers = new Map<string, GoogleAdsCustomer>();
+  return (customerId) => {
+    const known = customers.get(customerId);
+    if (known) return known;
+    const customer = api.Customer({
+      customer_id: customerId,
+      refresh_token: credentials.refresh_token,
+      login_customer_id: credentials.login_customer_id,
+    });
+    const wrapped: GoogleAdsCustomer = {
+      query: (gaql) => customer.query(gaql),
+      campaignBudgets: {
+        update: async (budgets, options) => {
+          // Mutates go over gRPC, whose auth plugin turns an OAuth failure into UNAVAILABLE that
+          // google-gax retries for minutes: fetch the token first, so it fails fast and clearly.
+          await customer.getAccessToken();
+          return customer.campaignBudgets.update(budgets, options);
+        },
+      },
+    };
+    customers.set(customerId, wrapped);
+    return wrapped;
+  };
+}
+
+export function createGoogleAdsChannel(
+  credentials: GoogleAdsCredentials,
+  options: Omit<GoogleAdsChannelOptions, 'customerFor'>,
+): GoogleAdsChannel {
+  return new GoogleAdsChannel({ ...options, customerFor: googleAdsCustomers(credentials) });
+}

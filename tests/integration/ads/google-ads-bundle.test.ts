@@ -1,0 +1,34 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleLambda } from '../../../bench/google-ads-package.bench.ts';
+
+const work = await mkdtemp(join(tmpdir(), 'lfi-bundle-test-'));
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+const bundledPackages = async (entry: string) => {
+  const { metafile } = await bundleLambda(entry, join(work, entry.replaceAll('/', '_')));
+  return Object.keys(metafile.inputs);
+};
+
+describe('which Lambda bundles carry google-ads-api', () => {
+  it('leaves google-ads-api out of the plan Lambda, which never talks to Google Ads', async () => {
+    const inputs = await bundledPackages('lambdas/plan/handler.ts');
+    expect(inputs.some((file) => file.includes('node_modules/google-ads-api/'))).toBe(false);
+    expect(inputs.some((file) => file.includes('node_modules/google-ads-node/'))).toBe(false);
+    expect(inputs).toContain('shared/pipeline/plan.step.ts');
+  }, 120_000);
+
+  it('bundles it into the orchestrate Lambda with only the two Google Ads services LFI uses', async () => {
+    const inputs = await bundledPackages('lambdas/orchestrate/handler.ts');
+    expect(inputs.some((file) => file.includes('node_modules/google-ads-api/'))).toBe(true);
+    const services = inputs.filter((file) =>
+      /google-ads-node\/build\/src\/v\d+\/.*_service_client\.js$/.test(file),
+    );
+    expect(services.map((file) => file.split('/').at(-1)).sort()).toEqual([
+      'campaign_budget_service_client.js',
+      'google_ads_service_client.js',
+    ]);
+  }, 120_000);
+});
