@@ -19,11 +19,15 @@ const samples = 5;
  * banner and the same google-ads-node alias.
  */
 export async function bundleLambda(
-  entry: string,
+  entry: string | { readonly contents: string },
   outdir: string,
 ): Promise<{ files: string[]; metafile: Metafile }> {
   const result = await build({
-    entryPoints: [join(projectRoot, entry)],
+    ...(typeof entry === 'string'
+      ? { entryPoints: [join(projectRoot, entry)] }
+      : {
+          stdin: { contents: entry.contents, resolveDir: projectRoot, loader: 'ts', sourcefile: 'entry.ts' },
+        }),
     outfile: join(outdir, 'index.mjs'),
     bundle: true,
     platform: 'node',
@@ -69,13 +73,30 @@ async function sizes(files: readonly string[]): Promise<{ unzipped: number; zipp
 
 const mb = (bytes: number) => Math.round((bytes / 1e6) * 100) / 100;
 
+const credentials = {
+  developer_token: 'd',
+  client_id: 'c',
+  client_secret: 's',
+  refresh_token: 'r',
+  login_customer_id: '1234567890',
+};
+
 const bench: Bench = async () => {
   const work = await mkdtemp(join(tmpdir(), 'lfi-google-ads-bench-'));
   const results: BenchResult[] = [];
   try {
-    for (const step of ['aggregate', 'orchestrate']) {
-      const out = join(work, step);
-      const { files, metafile } = await bundleLambda(`lambdas/${step}/handler.ts`, out);
+    for (const step of ['aggregate', 'orchestrate', 'plan']) {
+      // The handler's bundle, plus a way in to what a Google Ads night's first call loads lazily.
+      const { files, metafile } = await bundleLambda(
+        {
+          contents: [
+            `export { handler } from './lambdas/${step}/handler.ts';`,
+            "export { googleAdsChannel } from './shared/runtime/runtime.ts';",
+            "export { silentLogger } from './shared/runtime/logger.ts';",
+          ].join('\n'),
+        },
+        join(work, step),
+      );
       const size = await sizes(files);
       const name = `google-ads package (${step} Lambda)`;
       const carriesGoogleAds = Object.keys(metafile.inputs).some((f) =>
@@ -93,7 +114,8 @@ const bench: Bench = async () => {
         },
         { bench: name, metric: 'bundle zipped', value: mb(size.zipped), unit: 'MB' },
       );
-      const init = await medianOf(() => importMs(files[0] ?? ''));
+      const file = files[0] ?? '';
+      const init = await medianOf(() => importMs(file));
       results.push({
         bench: name,
         metric: `init: import the handler (median of ${samples})`,
@@ -102,23 +124,23 @@ const bench: Bench = async () => {
         target: `< ${maxInitMs} ms`,
         pass: init < maxInitMs,
       });
+      if (!carriesGoogleAds) continue;
+      // google-ads-api loads on the first Google Ads call of a cold start: import, then that.
+      const coldStart = await medianOf(() =>
+        importMs(
+          file,
+          `await m.googleAdsChannel(${JSON.stringify(credentials)}, { logger: m.silentLogger, timeZone: 'Europe/Amsterdam' })`,
+        ),
+      );
+      results.push({
+        bench: name,
+        metric: `cold start: import + load google-ads-api (median of ${samples})`,
+        value: coldStart,
+        unit: 'ms',
+        target: `< ${maxInitMs} ms`,
+        pass: coldStart < maxInitMs,
+      });
     }
-
-    // google-ads-api itself loads on the first Google Ads call (dynamic import in the composition
-    // root): measured apart, loading the adapter and building a customer's budget service.
-    const client = await bundleLambda('shared/ads/google-ads.client.ts', join(work, 'client'));
-    const firstUse = await medianOf(() =>
-      importMs(
-        client.files[0] ?? '',
-        `m.googleAdsCustomers({ developer_token: 'd', client_id: 'c', client_secret: 's', refresh_token: 'r', login_customer_id: '1234567890' })('1234567890')`,
-      ),
-    );
-    results.push({
-      bench: 'google-ads package (adapter, loaded on first use)',
-      metric: `load google-ads-api + adapter (median of ${samples})`,
-      value: firstUse,
-      unit: 'ms',
-    });
   } finally {
     await rm(work, { recursive: true, force: true });
   }

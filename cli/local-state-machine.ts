@@ -5,11 +5,18 @@ import { createAggregateHandler } from '../lambdas/aggregate/handler.ts';
 import { createOrchestrateHandler } from '../lambdas/orchestrate/handler.ts';
 import { createPlanHandler } from '../lambdas/plan/handler.ts';
 import { createRecordFailureHandler } from '../lambdas/record-failure/handler.ts';
+import { localLambdaContext } from '../shared/runtime/local-lambda-context.ts';
 import type { Runtime } from '../shared/runtime/runtime.ts';
 
 export type ExecutionResult =
   | { readonly status: 'SUCCEEDED'; readonly output: Record<string, unknown> }
-  | { readonly status: 'FAILED'; readonly error: string; readonly cause?: string };
+  | {
+      readonly status: 'FAILED';
+      readonly error: string;
+      readonly cause?: string;
+      /** The task whose failure ended the execution. */
+      readonly step?: string;
+    };
 
 /**
  * Runs the nightly state machine exactly as CDK synthesizes it, with aws-local-stepfunctions:
@@ -22,6 +29,17 @@ export async function runNightlyLocally(
 ): Promise<ExecutionResult> {
   const { definition, taskStates } = await synthesizeNightlyStateMachine();
   const provide = async () => runtime;
+  let failedStep: string | undefined;
+  const lambda =
+    (handler: (event: unknown, context: Context) => Promise<unknown>, name: string) =>
+    async (event: unknown) => {
+      try {
+        return await handler(event, localLambdaContext(`lfi-${name}`, 15 * 60_000));
+      } catch (error) {
+        failedStep = name;
+        throw error;
+      }
+    };
   const handlers: Record<string, (event: unknown) => Promise<unknown>> = {
     aggregate: lambda(createAggregateHandler(provide), 'aggregate'),
     plan: lambda(createPlanHandler(provide), 'plan'),
@@ -54,31 +72,7 @@ export async function runNightlyLocally(
       status: 'FAILED',
       error: original?.name ?? failure.name ?? 'Error',
       cause: original?.message ?? failure.message,
+      ...(failedStep ? { step: failedStep } : {}),
     };
   }
-}
-
-function lambda(
-  handler: (event: unknown, context: Context) => Promise<unknown>,
-  name: string,
-): (event: unknown) => Promise<unknown> {
-  return (event) => handler(event, localContext(name));
-}
-
-function localContext(name: string): Context {
-  const deadline = Date.now() + 15 * 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `lfi-${name}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:lfi-${name}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/lfi-${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done() {},
-    fail() {},
-    succeed() {},
-  };
 }

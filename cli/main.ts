@@ -162,8 +162,21 @@ async function withAdsChannel(
   const credentials = credentialsFile
     ? await googleAdsCredentialsFromFile(credentialsFile)
     : await googleAdsCredentials(runtime.config);
-  return { ...runtime, ads: await googleAdsChannel(credentials, runtime.logger) };
+  return {
+    ...runtime,
+    ads: await googleAdsChannel(credentials, {
+      logger: runtime.logger,
+      timeZone: runtime.config.LFI_TIME_ZONE,
+    }),
+  };
 }
+
+/** What a failure in each step leaves changed: every step writes only when it succeeds. */
+const afterFailure: Record<string, string> = {
+  aggregate: 'No plan and no budget was changed.',
+  plan: 'No plan and no budget was changed.',
+  orchestrate: 'Plans were saved; budgets changed only where the orchestration log says applied or clamped.',
+};
 
 async function runAndReport(
   runtime: Runtime,
@@ -177,14 +190,19 @@ async function runAndReport(
   const summary = summarise(rows);
   if (json) {
     out(JSON.stringify({ date, dryRun: input.dryRun, execution, summary, segments: rows }, null, 2));
+  } else if (execution.status === 'FAILED') {
+    // The table would show what earlier runs left for this date: say what this run did instead.
+    const step = execution.step ?? 'an unknown step';
+    out(`Run FAILED for ${date}${input.dryRun ? ' (dry run)' : ''} in the ${step} step.`);
+    out(`${execution.error}: ${execution.cause ?? ''}`);
+    out(`The failure is recorded (lfi_runs). ${afterFailure[step] ?? ''}`.trim());
   } else {
     out(formatRunReport(rows));
     out('');
     out(
-      `${execution.status === 'SUCCEEDED' ? 'Run succeeded' : 'Run FAILED'} for ${date}${input.dryRun ? ' (dry run)' : ''}: ` +
+      `Run succeeded for ${date}${input.dryRun ? ' (dry run)' : ''}: ` +
         `${summary.segments} segments, target ${summary.target} vs actual ${summary.actual} leads; decisions ${JSON.stringify(summary.decisions)}.`,
     );
-    if (execution.status === 'FAILED') out(`${execution.error}: ${execution.cause ?? ''}`);
   }
   return execution.status === 'SUCCEEDED' ? 0 : 1;
 }

@@ -343,7 +343,7 @@ export async function withAdsRetries<T>(
     if (attempt >= limit || delay + reserve > options.remainingMs()) {
       options.logger.error('Google Ads call failed after retries', context);
       throw new TransientError(
-        `${message} Gave up after ${attempt} attempt(s)${attempt < limit ? ' (no time left before the deadline)' : ''}; the step will be retried.`,
+        `${message} Gave up after ${attempt} attempt(s)${attempt < limit ? ' (no time left before the deadline)' : ''}.`,
       );
     }
     options.logger.warn('Google Ads call failed; retrying', { ...context, delayMs: delay });

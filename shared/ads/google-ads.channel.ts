@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../domain/business-day.ts';
+import { remainingMs } from '../runtime/deadline.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type {
   AdsChannel,
@@ -35,10 +36,12 @@ export type CustomerFor = (customerId: string) => GoogleAdsCustomer;
 export interface GoogleAdsChannelOptions {
   readonly customerFor: CustomerFor;
   readonly logger: Logger;
-  /** Time left before the invocation's deadline; no deadline when absent. */
+  /** Time left before the deadline; by default the current Lambda invocation's (runtime/deadline.ts). */
   readonly remainingMs?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** The business time zone: an account reporting days in another one is logged as a warning. */
+  readonly timeZone?: string;
   /** One call never waits longer than this (the library's own gRPC retries can run for minutes). */
   readonly callTimeoutMs?: number;
   /** The currency's smallest unit in micros: budgets are whole units (EUR cents). */
@@ -68,6 +71,7 @@ const metricsRowSchema = z.object({
     })
     .default({ cost_micros: 0, clicks: 0, conversions: 0 }),
   segments: z.object({ date: z.string().refine(isIsoDate) }),
+  customer: z.object({ time_zone: z.string() }).optional(),
 });
 
 const budgetRowSchema = z.object({
@@ -97,7 +101,7 @@ export class GoogleAdsChannel implements AdsChannel {
       logger: options.logger,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,
-      remainingMs: options.remainingMs ?? (() => Number.POSITIVE_INFINITY),
+      remainingMs: options.remainingMs ?? remainingMs,
       ...options.retry,
     };
   }
@@ -112,11 +116,13 @@ export class GoogleAdsChannel implements AdsChannel {
     const perAccount = await Promise.all(
       [...byAccount(campaigns)].map(async ([customerId, refs]) => {
         const gaql = dailyMetricsQuery(refs, from, to);
-        const rows = await this.#call(`daily report for account ${customerId}`, () =>
-          this.#options.customerFor(customerId).query(gaql),
-        );
-        return rows.map((raw): CampaignDailyMetrics => {
-          const row = metricsRowSchema.parse(raw);
+        const rows = (
+          await this.#call(`daily report for account ${customerId}`, () =>
+            this.#options.customerFor(customerId).query(gaql),
+          )
+        ).map((raw) => metricsRowSchema.parse(raw));
+        this.#checkTimeZone(customerId, rows[0]?.customer?.time_zone);
+        return rows.map((row): CampaignDailyMetrics => {
           const lostShare = row.metrics.search_budget_lost_impression_share;
           const budget = row.campaign_budget?.amount_micros;
           return {
@@ -133,6 +139,16 @@ export class GoogleAdsChannel implements AdsChannel {
       }),
     );
     return perAccount.flat();
+  }
+
+  /** segments.date is the account's day: the same as the business day only in the same time zone. */
+  #checkTimeZone(customerId: string, accountTimeZone: string | undefined): void {
+    const businessTimeZone = this.#options.timeZone;
+    if (!businessTimeZone || !accountTimeZone || accountTimeZone === businessTimeZone) return;
+    this.#options.logger.warn(
+      'Google Ads account reports days in another time zone: its cost is counted on its own calendar days',
+      { customerId, accountTimeZone, businessTimeZone },
+    );
   }
 
   async currentBudgets(campaigns: readonly CampaignRef[]): Promise<CampaignBudget[]> {
@@ -243,7 +259,8 @@ export class GoogleAdsChannel implements AdsChannel {
 export function dailyMetricsQuery(campaigns: readonly CampaignRef[], from: string, to: string): string {
   return [
     'SELECT campaign.id, campaign.campaign_budget, campaign_budget.amount_micros, metrics.cost_micros,',
-    'metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, segments.date',
+    'metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, segments.date,',
+    'customer.time_zone',
     `FROM campaign WHERE segments.date BETWEEN '${from}' AND '${to}' AND campaign.id IN (${campaignIds(campaigns)})`,
   ].join(' ');
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Context } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { type DashboardFiles, dashboardResponse, isDashboardPath } from '../dashboard/dashboard-assets.ts';
 import type { Database } from '../db/database.port.ts';
+import { localLambdaContext } from '../runtime/local-lambda-context.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Clock } from '../runtime/runtime.ts';
 import { IncompleteBodyError, PayloadTooLargeError } from './api.errors.ts';
@@ -127,7 +127,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     );
     const run = handlers.get(handler);
     if (!run) throw new Error(`No API handler named ${handler}.`);
-    send(res, await run(event, lambdaContext(handler)));
+    send(res, await run(event, localLambdaContext(`lfi-api-${handler}`, 29_000, 512)));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -255,23 +255,6 @@ function preflight(settings: ApiSettings, origin: string | undefined, methods: r
     headers['access-control-max-age'] = '600';
   }
   return { statusCode: 204, headers };
-}
-
-function lambdaContext(handler: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `lfi-api-${handler}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:lfi-api-${handler}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/lfi-api-${handler}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 29_000,
-    done() {},
-    fail() {},
-    succeed() {},
-  };
 }
 
 function send(res: ServerResponse, result: ApiResult, closeConnection = false): void {

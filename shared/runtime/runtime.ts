@@ -31,8 +31,6 @@ export interface RuntimeParts {
   readonly ads?: AdsChannel;
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Google Ads credentials given directly (`lfi run --credentials FILE`), instead of the configured source. */
-  readonly googleAdsCredentials?: GoogleAdsCredentials;
 }
 
 export async function createRuntime(config: Config, parts: RuntimeParts = {}): Promise<Runtime> {
@@ -41,18 +39,13 @@ export async function createRuntime(config: Config, parts: RuntimeParts = {}): P
   return {
     config,
     db,
-    ads: parts.ads ?? (await adsChannelFor(config, db, logger, parts.googleAdsCredentials)),
+    ads: parts.ads ?? adsChannelFor(config, db, logger),
     clock: parts.clock ?? systemClock,
     logger,
   };
 }
 
-async function adsChannelFor(
-  config: Config,
-  db: Database,
-  logger: Logger,
-  credentials?: GoogleAdsCredentials,
-): Promise<AdsChannel> {
+function adsChannelFor(config: Config, db: Database, logger: Logger): AdsChannel {
   switch (config.LFI_ADS_CHANNEL) {
     case 'simulated':
       return createSimulatedMarket(db, { seed: config.LFI_SIM_SEED });
@@ -60,7 +53,10 @@ async function adsChannelFor(
       // Built on first use: steps that never call the ads channel (plan, record-failure, the
       // API) neither read its secret nor load google-ads-api.
       return lazyAdsChannel('google_ads', async () =>
-        googleAdsChannel(credentials ?? (await googleAdsCredentials(config)), logger),
+        googleAdsChannel(await googleAdsCredentials(config), {
+          logger,
+          timeZone: config.LFI_TIME_ZONE,
+        }),
       );
   }
 }
@@ -79,14 +75,14 @@ export function registerGoogleAds(loader: () => Promise<GoogleAdsModule>): void 
 /** The Google Ads channel, with google-ads-api loaded on demand. */
 export async function googleAdsChannel(
   credentials: GoogleAdsCredentials,
-  logger: Logger,
+  options: { readonly logger: Logger; readonly timeZone: string },
 ): Promise<AdsChannel> {
   if (!loadGoogleAds)
     throw new ConfigError(
       'The Google Ads channel is not in this build: import shared/ads/google-ads.loader.ts.',
     );
   const { createGoogleAdsChannel } = await loadGoogleAds();
-  return createGoogleAdsChannel(credentials, { logger });
+  return createGoogleAdsChannel(credentials, options);
 }
 
 function lazyAdsChannel(name: AdsChannel['name'], load: () => Promise<AdsChannel>): AdsChannel {

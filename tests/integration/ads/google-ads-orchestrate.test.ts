@@ -1,22 +1,31 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
+import { createAggregateHandler } from '../../../lambdas/aggregate/handler.ts';
+import { createOrchestrateHandler } from '../../../lambdas/orchestrate/handler.ts';
+import { createPlanHandler } from '../../../lambdas/plan/handler.ts';
 import { GoogleAdsChannel } from '../../../shared/ads/google-ads.channel.ts';
 import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
-import { runAggregateStep } from '../../../shared/pipeline/aggregate.step.ts';
-import { runOrchestrateStep } from '../../../shared/pipeline/orchestrate.step.ts';
-import { runPlanStep } from '../../../shared/pipeline/plan.step.ts';
+import type { StepInput } from '../../../shared/pipeline/step-input.ts';
 import {
   type GoogleAdsCredentials,
   googleAdsCredentialsFromSecret,
   secretValues,
 } from '../../../shared/runtime/credentials.ts';
+import { TransientError } from '../../../shared/runtime/errors.ts';
+import { localLambdaContext } from '../../../shared/runtime/local-lambda-context.ts';
 import { jsonLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
 import { databaseLanes } from '../../support/databases.ts';
-import { budgetResource, type FakeGoogleAds, fakeGoogleAds } from '../../unit/ads/google-ads-double.ts';
+import {
+  budgetResource,
+  type FakeGoogleAds,
+  fakeGoogleAds,
+  googleAdsFailure,
+} from '../../unit/ads/google-ads-double.ts';
 
 // Six segments of one branch, one partner serving them all, campaigns in one ads account:
 //   s1 own budget · s2 own budget that Google rejects · s3 a budget shared with an unmapped campaign
@@ -53,6 +62,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
   let runtime: Runtime;
   const logged: string[] = [];
   const thrown: string[] = [];
+  const sleeps: number[] = [];
   const segmentIds = new Map<number, string>();
 
   beforeAll(async () => {
@@ -75,7 +85,10 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
     const ads = new GoogleAdsChannel({
       customerFor: leakyBoundary(fake, credentials),
       logger,
-      sleep: async () => {},
+      // No remainingMs: the channel keeps to the deadline of the Lambda invocation it runs in.
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
     });
     runtime = await createRuntime(loadConfig({}), {
       db,
@@ -109,12 +122,19 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
       );
   }
 
+  /** Invokes a step's Lambda handler with a context of the given timeout. */
+  const invoke =
+    (
+      create: (runtime: () => Promise<Runtime>) => (event: unknown, context: Context) => Promise<StepInput>,
+      timeoutMs = 15 * 60_000,
+    ) =>
+    (event: unknown) =>
+      create(async () => runtime)(event, localLambdaContext('lfi-test', timeoutMs));
+
   const night = async (date: string, dryRun = false) => {
     try {
-      return await runOrchestrateStep(
-        runtime,
-        await runPlanStep(runtime, await runAggregateStep(runtime, { date, dryRun, windowDays: 7 })),
-      );
+      const aggregated = await invoke(createAggregateHandler)({ date, dryRun, windowDays: 7 });
+      return await invoke(createOrchestrateHandler)(await invoke(createPlanHandler)(aggregated));
     } catch (error) {
       thrown.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       throw error;
@@ -250,6 +270,25 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
     ]);
     expect(await db.query(`select 1 from public.lead_segment_plans where date = '2026-11-23'`)).toEqual([]);
     expect([...fake.budgets]).toEqual(before);
+  });
+
+  it("retries a rate limit within the Lambda's remaining time, and gives up at once when too little is left", async () => {
+    const busy = () =>
+      googleAdsFailure({ quota_error: 'RESOURCE_TEMPORARILY_EXHAUSTED' }, 'Too many requests.', 30);
+    const event = { date: '2026-11-24', dryRun: true, windowDays: 7 };
+    sleeps.length = 0;
+    fake.failNext.push(busy());
+
+    await invoke(createAggregateHandler)(event);
+    expect(sleeps).toEqual([30_000]);
+
+    sleeps.length = 0;
+    fake.failNext.push(busy());
+    const failure = invoke(createAggregateHandler, 20_000)(event);
+    await expect(failure).rejects.toBeInstanceOf(TransientError);
+    await expect(failure).rejects.toThrow('no time left before the deadline');
+    expect(sleeps).toEqual([]);
+    fake.failNext.length = 0;
   });
 
   it('never lets a credential value reach a log line, an error message or a stored row', async () => {

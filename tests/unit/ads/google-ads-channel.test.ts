@@ -70,7 +70,8 @@ describe('the Google Ads channel', () => {
         kind: 'query',
         gaql:
           'SELECT campaign.id, campaign.campaign_budget, campaign_budget.amount_micros, metrics.cost_micros, ' +
-          'metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, segments.date ' +
+          'metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, segments.date, ' +
+          'customer.time_zone ' +
           "FROM campaign WHERE segments.date BETWEEN '2026-11-14' AND '2026-11-20' AND campaign.id IN (101, 102)",
       },
       {
@@ -101,6 +102,28 @@ describe('the Google Ads channel', () => {
         budgetMicros: 25_000_000,
         searchBudgetLostImpressionShare: 0.1,
       },
+    ]);
+  });
+
+  it('warns when an account reports its days in another time zone than the business day', async () => {
+    const { fake, channel, lines } = setup({ timeZone: 'Europe/Amsterdam' });
+    for (const account of [accountA, accountB]) {
+      fake.campaigns.set(`${account}/1`, budgetResource(account, '9'));
+      fake.metrics.set(`${account}/1/2026-11-18`, { cost_micros: 1_000_000 });
+    }
+    fake.timeZones.set(accountB, 'America/New_York');
+
+    await channel.dailyMetrics(
+      [
+        { customerId: accountA, campaignId: '1' },
+        { customerId: accountB, campaignId: '1' },
+      ],
+      '2026-11-14',
+      '2026-11-20',
+    );
+
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.context)).toEqual([
+      { customerId: accountB, accountTimeZone: 'America/New_York', businessTimeZone: 'Europe/Amsterdam' },
     ]);
   });
 

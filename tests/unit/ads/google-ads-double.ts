@@ -36,6 +36,8 @@ export interface FakeGoogleAds {
   readonly failNext: unknown[];
   /** Budget resource names whose update is rejected inside a partial-failure response. */
   readonly rejectBudgets: Set<string>;
+  /** The accounts' time zones (default Europe/Amsterdam). */
+  readonly timeZones: Map<string, string>;
   /** Metrics per campaign and date; missing ones report nothing. */
   readonly metrics: Map<string, { cost_micros?: number; clicks?: number; conversions?: number }>;
 }
@@ -50,6 +52,7 @@ export function fakeGoogleAds(): FakeGoogleAds {
     campaigns: new Map(),
     failNext: [],
     rejectBudgets: new Set(),
+    timeZones: new Map(),
     metrics: new Map(),
     customerFor: (customerId) => customer(customerId),
   };
@@ -96,6 +99,7 @@ export function fakeGoogleAds(): FakeGoogleAds {
             campaign_budget: { amount_micros: budget?.amountMicros },
             metrics: { ...metrics, search_budget_lost_impression_share: 0.1 },
             segments: { date },
+            customer: { time_zone: fake.timeZones.get(customerId) ?? 'Europe/Amsterdam' },
           });
         }
       }
