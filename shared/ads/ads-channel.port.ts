@@ -32,6 +32,8 @@ export interface CampaignBudget extends CampaignRef {
   readonly amountMicros: number;
   /** A budget used by campaigns outside this segment too; never changed for one segment. */
   readonly shared: boolean;
+  /** The ads account's currency (ISO 4217), where the channel reports it; LFI budgets are in EUR. */
+  readonly currencyCode?: string;
 }
 
 export interface BudgetChange extends CampaignRef {

@@ -82,6 +82,7 @@ const budgetRowSchema = z.object({
     explicitly_shared: z.boolean().default(false),
     reference_count: count.default(0),
   }),
+  customer: z.object({ currency_code: z.string() }).optional(),
 });
 
 /**
@@ -182,6 +183,7 @@ export class GoogleAdsChannel implements AdsChannel {
             budgetId: budget.resource_name.split('/').at(-1) ?? '',
             amountMicros: budget.amount_micros,
             shared: sharedInAds && !oneSegment,
+            ...(row.customer ? { currencyCode: row.customer.currency_code } : {}),
           };
         });
       }),
@@ -269,7 +271,7 @@ export function dailyMetricsQuery(campaigns: readonly CampaignRef[], from: strin
 export function budgetsQuery(campaigns: readonly CampaignRef[]): string {
   return [
     'SELECT campaign.id, campaign_budget.resource_name, campaign_budget.amount_micros,',
-    'campaign_budget.explicitly_shared, campaign_budget.reference_count',
+    'campaign_budget.explicitly_shared, campaign_budget.reference_count, customer.currency_code',
     `FROM campaign WHERE campaign.id IN (${campaignIds(campaigns)}) AND campaign.status != 'REMOVED'`,
   ].join(' ');
 }

@@ -118,6 +118,9 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         rows.push(logRow(row, currentMicros, currentMicros, 'no_change', 'skipped', reason));
       if (campaignBudgets.length < row.campaigns.length) {
         skip('skipped: a mapped campaign has no budget in the ads account');
+      } else if (campaignBudgets.some((b) => b.currencyCode !== undefined && b.currencyCode !== 'EUR')) {
+        const currency = campaignBudgets.find((b) => b.currencyCode !== 'EUR')?.currencyCode;
+        skip(`skipped: the ads account bills in ${currency}; LFI budgets and limits are in EUR`);
       } else if (campaignBudgets.some((b) => b.shared)) {
         skip('skipped: the campaign uses a shared budget, which LFI never changes for one segment');
       } else if (

@@ -291,6 +291,23 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
     fake.failNext.length = 0;
   });
 
+  it('leaves the budgets of an ads account that bills in another currency alone', async () => {
+    fake.currencies.set(otherAccount, 'USD');
+    fake.requests.length = 0;
+    try {
+      await night('2026-11-26');
+    } finally {
+      fake.currencies.delete(otherAccount);
+    }
+
+    expect((await decisions('2026-11-26')).find((d) => d.segment === 'schilder-flevoland')).toMatchObject({
+      status: 'skipped',
+      explanation: expect.stringContaining('bills in USD'),
+    });
+    const updated = fake.requests.flatMap((r) => (r.kind === 'update' ? [r.customerId] : []));
+    expect(updated).not.toContain(otherAccount);
+  });
+
   it('never lets a credential value reach a log line, an error message or a stored row', async () => {
     const stored = await db.query<{ row: string }>(
       `select row_to_json(t)::text as row from public.channel_orchestration_log t

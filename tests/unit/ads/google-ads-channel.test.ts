@@ -170,7 +170,7 @@ describe('the Google Ads channel', () => {
         kind: 'query',
         gaql:
           'SELECT campaign.id, campaign_budget.resource_name, campaign_budget.amount_micros, ' +
-          'campaign_budget.explicitly_shared, campaign_budget.reference_count ' +
+          'campaign_budget.explicitly_shared, campaign_budget.reference_count, customer.currency_code ' +
           "FROM campaign WHERE campaign.id IN (1, 2, 3, 4, 5, 6) AND campaign.status != 'REMOVED'",
       },
     ]);
@@ -192,6 +192,7 @@ describe('the Google Ads channel', () => {
       { campaignId: '5', budgetId: '9004', amountMicros: 40_000_000, shared: true },
       { campaignId: '6', budgetId: '9004', amountMicros: 40_000_000, shared: true },
     ]);
+    expect(new Set(budgets.map((b) => b.currencyCode))).toEqual(new Set(['EUR']));
   });
 
   it('sends all changes of an account in one CampaignBudgetService request with partial failure on, in whole cents', async () => {

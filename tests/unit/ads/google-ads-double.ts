@@ -36,6 +36,8 @@ export interface FakeGoogleAds {
   readonly failNext: unknown[];
   /** Budget resource names whose update is rejected inside a partial-failure response. */
   readonly rejectBudgets: Set<string>;
+  /** The accounts' currencies (default EUR). */
+  readonly currencies: Map<string, string>;
   /** The accounts' time zones (default Europe/Amsterdam). */
   readonly timeZones: Map<string, string>;
   /** Metrics per campaign and date; missing ones report nothing. */
@@ -53,6 +55,7 @@ export function fakeGoogleAds(): FakeGoogleAds {
     failNext: [],
     rejectBudgets: new Set(),
     timeZones: new Map(),
+    currencies: new Map(),
     metrics: new Map(),
     customerFor: (customerId) => customer(customerId),
   };
@@ -87,6 +90,7 @@ export function fakeGoogleAds(): FakeGoogleAds {
               explicitly_shared: budget?.explicitlyShared ?? false,
               reference_count: budget?.referenceCount ?? 1,
             },
+            customer: { currency_code: fake.currencies.get(customerId) ?? 'EUR' },
           });
           continue;
         }
