@@ -5,7 +5,7 @@ import type { Logger } from '../runtime/logger.ts';
  * What went wrong talking to an ads API, and what to do about it. Every message here is built
  * from error codes and setting names, never from a request, so no credential can end up in one.
  */
-export type AdsFailureKind =
+type AdsFailureKind =
   /** Rate limits and Google's transient faults: retry with backoff. */
   | 'retryable'
   /** DNS, refused or reset connections, timeouts: retry a few times quickly. */
@@ -146,7 +146,7 @@ function credentialsProblem(code: string): string | undefined {
 }
 
 /** Names a host so the message says which Google service could not be reached. */
-export function serviceName(host: string | undefined): string {
+function serviceName(host: string | undefined): string {
   if (host?.startsWith('oauth2.') || host?.startsWith('accounts.google')) return `Google OAuth (${host})`;
   return `Google Ads API (${host ?? 'googleads.googleapis.com'})`;
 }

@@ -10,7 +10,7 @@ import type {
   CampaignDailyMetrics,
   CampaignRef,
 } from './ads-channel.port.ts';
-import { classifyAdsError, decodeGoogleAdsFailure, type RetryOptions, withAdsRetries } from './ads-errors.ts';
+import { decodeGoogleAdsFailure, type RetryOptions, withAdsRetries } from './ads-errors.ts';
 
 /**
  * The slice of google-ads-api's `Customer` LFI uses, with the library's own method names and
@@ -53,7 +53,7 @@ export interface GoogleAdsChannelOptions {
 }
 
 /** Google Ads accepts at most 10,000 operations in one mutate request. */
-export const maxOperationsPerRequest = 10_000;
+const maxOperationsPerRequest = 10_000;
 
 const count = z.union([z.number(), z.string()]).transform(Number).pipe(z.number().int().nonnegative());
 const id = z.union([z.number(), z.string()]).transform(String);
@@ -162,15 +162,12 @@ export class GoogleAdsChannel implements AdsChannel {
           )
         ).map((raw) => budgetRowSchema.parse(raw));
         const segmentOf = new Map(refs.map((r) => [r.campaignId, r.segmentId]));
-        const usersOf = new Map<string, string[]>();
-        for (const row of rows) {
-          const users = usersOf.get(row.campaign_budget.resource_name) ?? [];
-          usersOf.set(row.campaign_budget.resource_name, [...users, row.campaign.id]);
-        }
+        const usersOf = groupBy(rows, (row) => row.campaign_budget.resource_name);
         return rows.map((row): CampaignBudget => {
           const budget = row.campaign_budget;
           const users = usersOf.get(budget.resource_name) ?? [];
-          const segments = new Set(users.map((campaignId) => segmentOf.get(campaignId)));
+          const segmentId = segmentOf.get(row.campaign.id);
+          const segments = new Set(users.map((user) => segmentOf.get(user.campaign.id)));
           // Shared, unless every campaign using it (reference_count counts the live ones, and
           // removed campaigns are not queried) is mapped to one and the same segment.
           const oneSegment =
@@ -179,7 +176,7 @@ export class GoogleAdsChannel implements AdsChannel {
           return {
             customerId,
             campaignId: row.campaign.id,
-            ...(segmentOf.get(row.campaign.id) ? { segmentId: segmentOf.get(row.campaign.id) } : {}),
+            ...(segmentId ? { segmentId } : {}),
             budgetId: budget.resource_name.split('/').at(-1) ?? '',
             amountMicros: budget.amount_micros,
             shared: sharedInAds && !oneSegment,
@@ -216,8 +213,8 @@ export class GoogleAdsChannel implements AdsChannel {
         );
         results.push(...this.#results(customerId, chunk, response));
       } catch (error) {
-        // The whole request failed: every change in it failed, with the classified reason.
-        const message = error instanceof Error ? error.message : classifyAdsError(error).message;
+        // The whole request failed (withAdsRetries classified it): every change in it failed.
+        const message = error instanceof Error ? error.message : String(error);
         results.push(...chunk.map((change) => ({ change, ok: false as const, error: message })));
       }
     }
@@ -258,7 +255,7 @@ export class GoogleAdsChannel implements AdsChannel {
 }
 
 /** GAQL for the daily report: one query per account for the whole window. */
-export function dailyMetricsQuery(campaigns: readonly CampaignRef[], from: string, to: string): string {
+function dailyMetricsQuery(campaigns: readonly CampaignRef[], from: string, to: string): string {
   return [
     'SELECT campaign.id, campaign.campaign_budget, campaign_budget.amount_micros, metrics.cost_micros,',
     'metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, segments.date,',
@@ -268,7 +265,7 @@ export function dailyMetricsQuery(campaigns: readonly CampaignRef[], from: strin
 }
 
 /** GAQL for the current budgets of mapped campaigns, with what tells a shared budget. */
-export function budgetsQuery(campaigns: readonly CampaignRef[]): string {
+function budgetsQuery(campaigns: readonly CampaignRef[]): string {
   return [
     'SELECT campaign.id, campaign_budget.resource_name, campaign_budget.amount_micros,',
     'campaign_budget.explicitly_shared, campaign_budget.reference_count, customer.currency_code',
@@ -283,10 +280,16 @@ function campaignIds(campaigns: readonly CampaignRef[]): string {
   return [...new Set(campaigns.map((c) => c.campaignId))].join(', ');
 }
 
-function byAccount(campaigns: readonly CampaignRef[]): Map<string, CampaignRef[]> {
-  const accounts = new Map<string, CampaignRef[]>();
-  for (const ref of campaigns) accounts.set(ref.customerId, [...(accounts.get(ref.customerId) ?? []), ref]);
-  return accounts;
+const byAccount = (campaigns: readonly CampaignRef[]) => groupBy(campaigns, (ref) => ref.customerId);
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group) group.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

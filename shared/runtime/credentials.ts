@@ -30,14 +30,6 @@ export const googleAdsCredentialsSchema = z.object({
 
 export type GoogleAdsCredentials = z.infer<typeof googleAdsCredentialsSchema>;
 
-/** The values to keep out of every log line, message and row. */
-export const secretValues = (credentials: GoogleAdsCredentials): string[] => [
-  credentials.developer_token,
-  credentials.client_id,
-  credentials.client_secret,
-  credentials.refresh_token,
-];
-
 export function parseGoogleAdsCredentials(json: string, source: string): GoogleAdsCredentials {
   let value: unknown;
   try {
