@@ -11,7 +11,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { defaultApiSettings } from '../shared/api/api-settings.ts';
 import { corsAllowedHeaders } from '../shared/api/http-edge.middleware.ts';
 import {
@@ -41,13 +41,6 @@ export interface LfiHttpApiProps {
   readonly supabaseAnonKey: string;
 }
 
-const methods: Record<string, HttpMethod> = {
-  GET: HttpMethod.GET,
-  POST: HttpMethod.POST,
-  PUT: HttpMethod.PUT,
-  DELETE: HttpMethod.DELETE,
-};
-
 /**
  * The HTTP API (API Gateway v2) built from the route table in shared/api/routes.ts, the same
  * table the local server serves: one Lambda per handler name, every route behind Supabase Auth's
@@ -59,6 +52,8 @@ export class LfiHttpApi extends Construct {
   readonly stage: HttpStage;
   readonly functions: Readonly<Record<ApiHandlerName, LfiFunction>>;
   readonly dashboard: LfiFunction;
+  /** The routes without the JWT authorizer: 404, 405, the OpenAPI document and the dashboard page. */
+  readonly openRoutes: readonly IConstruct[];
 
   constructor(scope: Construct, id: string, props: LfiHttpApiProps) {
     super(scope, id);
@@ -104,25 +99,26 @@ export class LfiHttpApi extends Construct {
     const authorizer = new HttpJwtAuthorizer('SupabaseAuth', props.jwtIssuer, {
       jwtAudience: [...props.jwtAudience],
     });
+    const openRoutes: IConstruct[] = [this.api.node.findChild('DefaultRoute')];
     for (const route of routeList) {
-      const method = methods[route.method];
-      if (!method)
-        throw new Error(`The route table uses ${route.method}, which the HTTP API construct does not map.`);
-      this.api.addRoutes({
+      const added = this.api.addRoutes({
         path: route.path,
-        methods: [method],
+        methods: [HttpMethod[route.method]],
         integration: integrations[route.handler],
         authorizer: route.auth === 'public' ? new HttpNoneAuthorizer() : authorizer,
       });
+      if (route.auth === 'public') openRoutes.push(...added);
     }
     // A known path with a method it does not serve: the handler answers 405 with Allow. No token
     // is needed to learn which methods a path takes; the OpenAPI document says as much.
     for (const path of pathMethods.keys()) {
-      this.api.addRoutes({
-        path,
-        methods: [HttpMethod.ANY],
-        integration: integrations[handlerForPath(path)],
-      });
+      openRoutes.push(
+        ...this.api.addRoutes({
+          path,
+          methods: [HttpMethod.ANY],
+          integration: integrations[handlerForPath(path)],
+        }),
+      );
     }
 
     this.stage = new HttpStage(this, 'Stage', {
@@ -151,13 +147,16 @@ export class LfiHttpApi extends Construct {
     });
     const page = new HttpLambdaIntegration('DashboardIntegration', this.dashboard.function);
     for (const path of ['/', '/config.json', '/assets/{file+}']) {
-      this.api.addRoutes({
-        path,
-        methods: [HttpMethod.GET],
-        integration: page,
-        authorizer: new HttpNoneAuthorizer(),
-      });
+      openRoutes.push(
+        ...this.api.addRoutes({
+          path,
+          methods: [HttpMethod.GET],
+          integration: page,
+          authorizer: new HttpNoneAuthorizer(),
+        }),
+      );
     }
+    this.openRoutes = openRoutes;
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the LFI HTTP API.' });
   }

@@ -13,11 +13,9 @@ export interface LeadFlowIntelligenceStackProps extends StackProps {
 }
 
 /**
- * Lead Flow Intelligence on AWS: the nightly pipeline, its schedule and its alerts. Secrets are
- * referenced by name, never created here, so their values stay out of code and templates.
- *
- * For the HTTP API (a construct of its own), the stack exposes what every Lambda needs:
- * `lambdaEnvironment` for `LfiFunction`'s environment and `supabaseServiceRoleSecret` to grantRead.
+ * Lead Flow Intelligence on AWS: the nightly pipeline, its schedule and its alerts, and the HTTP
+ * API with the dashboard page. Secrets are referenced by name, never created here, so their
+ * values stay out of code and templates.
  */
 export class LeadFlowIntelligenceStack extends Stack {
   readonly lambdaEnvironment: Readonly<Record<string, string>>;

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { adminClaimPath, defaultApiSettings, originList } from '../shared/api/api-settings.ts';
 import { isTimeZone } from '../shared/domain/business-day.ts';
 
 /**
@@ -43,20 +44,8 @@ const settingsSchema = z.object({
   apiJwtAudience: z.string().min(1).default('authenticated'),
   // Origins allowed to call the API from a browser, comma-separated; the dashboard served by the
   // API itself is same-origin and needs none.
-  dashboardOrigins: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ protocol: /^https$/ }))),
-  adminClaim: z
-    .string()
-    .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a dotted claim path such as app_metadata.role')
-    .default('app_metadata.role'),
+  dashboardOrigins: originList(/^https$/).default([]),
+  adminClaim: adminClaimPath.default(defaultApiSettings.adminClaim),
   // Public by design (the browser holds it); absent: asked for at deploy time.
   supabaseAnonKey: z.string().min(1).optional(),
 });

@@ -28,17 +28,27 @@ export const defaultApiSettings: ApiSettings = {
   readCacheMs: 5_000,
 };
 
+/** Comma-separated origins, blanks dropped: an empty list lets no browser origin call the API. */
+export const originList = (protocol: RegExp) =>
+  z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol })));
+
+/** Where the admin role sits in the token's claims, as a dotted path. */
+export const adminClaimPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a dotted claim path such as app_metadata.role');
+
 const apiEnvSchema = z.object({
   LFI_TIME_ZONE: z.string().trim().min(1).default(defaultApiSettings.timeZone),
-  LFI_API_ALLOWED_ORIGINS: z
-    .string()
-    .default(defaultApiSettings.allowedOrigins.join(','))
-    .transform((list) => list.split(',').map((origin) => origin.trim()))
-    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
-  LFI_API_ADMIN_CLAIM: z
-    .string()
-    .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a dotted claim path such as app_metadata.role')
-    .default(defaultApiSettings.adminClaim),
+  LFI_API_ALLOWED_ORIGINS: originList(/^https?$/).default([...defaultApiSettings.allowedOrigins]),
+  LFI_API_ADMIN_CLAIM: adminClaimPath.default(defaultApiSettings.adminClaim),
   LFI_API_ADMIN_ROLE: z.string().trim().min(1).default(defaultApiSettings.adminRole),
   LFI_API_HSTS: z.enum(['true', 'false']).default('false'),
   LFI_API_READ_CACHE_SECONDS: z.coerce

@@ -14,7 +14,7 @@ import type { ApiSettings } from './api-settings.ts';
 /** For the JSON API: nothing may load from a response, nothing may frame it. */
 export const apiContentSecurityPolicy =
   "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-/** For the dashboard served at `/` later: its own scripts, styles and API calls only. */
+/** For the dashboard page at `/` (shared/dashboard): its own scripts, styles and API calls only. */
 export const dashboardContentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 

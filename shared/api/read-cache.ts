@@ -25,33 +25,39 @@ export class ReadCache {
   read(key: string, now: number, load: () => Promise<string>): Promise<string> {
     if (this.#ttlMs <= 0) return load();
     const entry = this.#entries.get(key);
-    if (entry && entry.expires > now) return entry.body;
-    if (entry && !entry.refreshing) {
-      entry.refreshing = true;
-      const stale = entry.body;
-      this.#store(key, now, load, stale);
-      return stale;
+    if (!entry) {
+      if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+      return this.#store(key, now, load);
     }
-    if (entry) return entry.body;
-    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
-    return this.#store(key, now, load);
+    if (entry.expires <= now && !entry.refreshing) {
+      entry.refreshing = true;
+      this.#store(key, now, load, entry);
+    }
+    return entry.body;
   }
 
   clear(): void {
     this.#entries.clear();
   }
 
-  /** Loads and remembers a body; a failed load is forgotten (or keeps the stale body) so the next request tries again. */
-  #store(key: string, now: number, load: () => Promise<string>, stale?: Promise<string>): Promise<string> {
-    const body = load();
-    body.then(
-      () => this.#entries.set(key, { expires: now + this.#ttlMs, body, refreshing: false }),
+  /**
+   * Loads and remembers a body; a failed load is forgotten (or keeps the stale body) so the next
+   * request tries again. The result is kept only while the entry it started from is still there:
+   * a write that cleared the cache meanwhile must not get the pre-write body back.
+   */
+  #store(key: string, now: number, load: () => Promise<string>, stale?: Entry): Promise<string> {
+    const next: Entry = { expires: now + this.#ttlMs, body: load(), refreshing: false };
+    const current = stale ?? next;
+    if (!stale) this.#entries.set(key, next);
+    next.body.then(
       () => {
-        if (stale) this.#entries.set(key, { expires: 0, body: stale, refreshing: false });
-        else this.#entries.delete(key);
+        if (this.#entries.get(key) === current) this.#entries.set(key, next);
+      },
+      () => {
+        if (stale) stale.refreshing = false;
+        else if (this.#entries.get(key) === next) this.#entries.delete(key);
       },
     );
-    if (!stale) this.#entries.set(key, { expires: now + this.#ttlMs, body, refreshing: false });
-    return body;
+    return next.body;
   }
 }
