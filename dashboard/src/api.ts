@@ -1,20 +1,7 @@
+import type { DashboardConfig } from '../../shared/dashboard/dashboard-assets.ts';
+import type { ErrorBody } from './types.ts';
+
 /** The dashboard's only way to the data: the public HTTP API, with the signed-in user's token. */
-export interface DashboardConfig {
-  readonly mode: 'local' | 'supabase';
-  /** Local only: the development admin token, handed out by `lfi serve`. */
-  readonly token?: string;
-  readonly supabaseUrl?: string;
-  readonly supabaseAnonKey?: string;
-}
-
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
 export function apiClient(token: () => Promise<string>) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(path, {
@@ -28,11 +15,11 @@ export function apiClient(token: () => Promise<string>) {
     const text = await response.text();
     const json = text ? JSON.parse(text) : null;
     if (!response.ok) {
-      const error = json?.error;
+      const error = (json as Partial<ErrorBody> | null)?.error;
       const details = Array.isArray(error?.details)
-        ? ` (${error.details.map((d: { field: string; message: string }) => `${d.field} ${d.message}`).join('; ')})`
+        ? ` (${error.details.map((d) => `${d.field} ${d.message}`).join('; ')})`
         : '';
-      throw new ApiError(response.status, `${error?.message ?? response.statusText}${details}`);
+      throw new Error(`${error?.message ?? response.statusText}${details}`);
     }
     return json as T;
   }
@@ -56,16 +43,16 @@ export interface Auth {
 /** Locally the development token; in AWS the Supabase session's access token. */
 export async function createAuth(config: DashboardConfig): Promise<Auth> {
   if (config.mode === 'local') {
-    const token = config.token ?? '';
+    const { token } = config;
     return { token: async () => token, signedIn: async () => true, signIn: async () => {} };
   }
   // Loaded only in AWS mode, so the local page does not carry supabase-js.
   const { createClient } = await import('@supabase/supabase-js');
-  const supabase = createClient(config.supabaseUrl ?? '', config.supabaseAnonKey ?? '');
+  const supabase = createClient(config.supabaseUrl, config.supabaseAnonKey);
   return {
     async token() {
       const { data, error } = await supabase.auth.getSession();
-      if (error || !data.session) throw new ApiError(401, 'Not signed in.');
+      if (error || !data.session) throw new Error('Not signed in.');
       return data.session.access_token;
     },
     async signedIn() {
@@ -74,7 +61,7 @@ export async function createAuth(config: DashboardConfig): Promise<Auth> {
     },
     async signIn(email, password) {
       const { error } = await supabase.auth.signInWithPassword({ email, password });
-      if (error) throw new ApiError(401, error.message);
+      if (error) throw new Error(error.message);
     },
   };
 }

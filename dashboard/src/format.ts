@@ -1,6 +1,6 @@
 import type { Language } from './i18n.ts';
 
-const locale = (language: Language) => (language === 'nl' ? 'nl-NL' : 'en-GB');
+export const locale = (language: Language) => (language === 'nl' ? 'nl-NL' : 'en-GB');
 const timeZone = 'Europe/Amsterdam';
 
 /** Money arrives as exact euro strings ("1234.56"); shown as € 1.234,56. */

@@ -89,7 +89,6 @@ const nl = {
   legendOk: 'op koers (±10%)',
   legendOver: 'boven doel (10–25%)',
   legendOverHigh: 'ver boven doel (≥ 25%)',
-  legendNone: 'geen plan',
   gapExplained:
     'Gap = (doel − werkelijk) ÷ doel. Positief: te weinig leads voor de partners; negatief: meer leads dan de capaciteit vraagt.',
   asOf: 'Stand per {date}',
@@ -222,7 +221,6 @@ const en: Words = {
   legendOk: 'on track (±10%)',
   legendOver: 'above target (10–25%)',
   legendOverHigh: 'far above target (≥ 25%)',
-  legendNone: 'no plan',
   gapExplained:
     'Gap = (target − actual) ÷ target. Positive: too few leads for the partners; negative: more leads than capacity asks for.',
   asOf: 'As of {date}',

@@ -1,9 +1,10 @@
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
-import { type Api, type Auth, apiClient, createAuth, type DashboardConfig } from './api.ts';
-import { lineChart } from './charts.ts';
+import type { DashboardConfig } from '../../shared/dashboard/dashboard-assets.ts';
+import { type Api, type Auth, apiClient, createAuth } from './api.ts';
+import { lineChart, type Series } from './charts.ts';
 import { announce, confirmDialog, h } from './dom.ts';
-import { day, euros, gapClass, moment, number, percent, place } from './format.ts';
+import { day, euros, gapClass, locale, moment, number, percent, place } from './format.ts';
 import { dictionaries, fill, type Language, type Words } from './i18n.ts';
 import type { Decision, Override, Plan, Segment, Stats, Status } from './types.ts';
 
@@ -26,22 +27,21 @@ async function start(): Promise<void> {
 
 /** Hash routes: #/ (overview), #/grid, #/status, #/segment/<id>. */
 async function route(): Promise<void> {
-  renderChrome();
+  const [, view = '', id] = location.hash.replace(/^#/, '').split('/');
+  renderChrome(view);
   if (!(await auth.signedIn())) return renderSignIn();
-  const [, view, id] = location.hash.replace(/^#/, '').split('/');
   await withStates(async () => {
     if (view === 'segment' && id) return segmentView(id);
-    if (view === 'grid') return gridView();
+    if (view === 'grid') return marketView(grid);
     if (view === 'status') return statusView();
-    return overviewView();
+    return marketView(overview);
   });
 }
 
-function renderChrome(): void {
+function renderChrome(view: string): void {
   document.title = t.title;
-  const [, view] = location.hash.replace(/^#/, '').split('/');
   const link = (href: string, label: string, name: string) =>
-    h('a', { href, 'aria-current': (view ?? '') === name ? 'page' : undefined }, label);
+    h('a', { href, 'aria-current': view === name ? 'page' : undefined }, label);
   const header = document.getElementById('header') as HTMLElement;
   header.replaceChildren(
     h('h1', {}, t.title),
@@ -83,7 +83,7 @@ async function withStates(view: () => Promise<HTMLElement>): Promise<void> {
       h(
         'div',
         { class: 'state error', role: 'alert' },
-        h('p', {}, `${t.errorPrefix}: ${error instanceof Error ? error.message : String(error)}`),
+        h('p', {}, `${t.errorPrefix}: ${messageOf(error)}`),
         h('button', { type: 'button', onClick: () => void route() }, t.retry),
       ),
     );
@@ -102,7 +102,7 @@ function renderSignIn(): void {
           await auth.signIn(String(data.get('email')), String(data.get('password')));
           await route();
         } catch (error) {
-          announce(error instanceof Error ? error.message : String(error), 'error');
+          announce(messageOf(error), 'error');
         }
       },
     },
@@ -156,11 +156,28 @@ async function refreshKillSwitch(): Promise<Status> {
   return status;
 }
 
-async function overviewView(): Promise<HTMLElement> {
+interface Market {
+  readonly segments: readonly Segment[];
+  readonly branches: readonly string[];
+  readonly regions: readonly string[];
+}
+
+/** The overview and the grid: every segment, the branches and regions they span; empty as such. */
+async function marketView(render: (market: Market) => HTMLElement): Promise<HTMLElement> {
   const [segments] = await Promise.all([loadSegments(), refreshKillSwitch()]);
   if (segments.length === 0) return h('p', { class: 'state empty' }, t.empty);
-  const branches = [...new Set(segments.map((s) => s.branch))].sort();
-  const regions = [...new Set(segments.map((s) => s.region))].sort();
+  const distinct = (values: string[]) => [...new Set(values)].sort();
+  return render({
+    segments,
+    branches: distinct(segments.map((s) => s.branch)),
+    regions: distinct(segments.map((s) => s.region)),
+  });
+}
+
+function overview(market: Market): HTMLElement {
+  const { segments, branches, regions } = market;
+  // Filtering and sorting only redraw: the segments are already here.
+  const redraw = () => main().replaceChildren(overview(market));
   const shown = segments
     .filter(
       (s) => (!state.branch || s.branch === state.branch) && (!state.region || s.region === state.region),
@@ -170,7 +187,7 @@ async function overviewView(): Promise<HTMLElement> {
       const order = x < y ? -1 : x > y ? 1 : 0;
       return state.descending ? -order : order;
     });
-  const filter = (label: string, all: string, values: string[], key: 'branch' | 'region') =>
+  const filter = (label: string, all: string, values: readonly string[], key: 'branch' | 'region') =>
     h(
       'label',
       {},
@@ -180,7 +197,7 @@ async function overviewView(): Promise<HTMLElement> {
         {
           onChange: (event: Event) => {
             state[key] = (event.target as HTMLSelectElement).value;
-            void route();
+            redraw();
           },
         },
         h('option', { value: '' }, all),
@@ -204,7 +221,7 @@ async function overviewView(): Promise<HTMLElement> {
           onClick: () => {
             state.descending = state.sort === key ? !state.descending : key !== 'code';
             state.sort = key;
-            void route();
+            redraw();
           },
         },
         label,
@@ -223,76 +240,76 @@ async function overviewView(): Promise<HTMLElement> {
     ),
     summary(shown),
     gapLegend(),
-    shown.length === 0
-      ? h('p', { class: 'state empty' }, t.noMatch)
-      : h(
-          'div',
-          { class: 'table-wrap' },
+    dataTable(
+      'segments',
+      [
+        header('code', t.segment, false),
+        header('capacity', t.capacity),
+        header('target', t.target),
+        header('yesterday', t.actualYesterday),
+        header('average', t.average7d),
+        header('gap', t.gap),
+        header('budget', t.budget),
+        t.lastChange,
+      ],
+      shown.map((s) => {
+        const plan = s.latest_plan;
+        const change = s.overview.last_budget_change;
+        return h(
+          'tr',
+          { 'data-segment': s.code },
           h(
-            'table',
-            { class: 'segments' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                header('code', t.segment, false),
-                header('capacity', t.capacity),
-                header('target', t.target),
-                header('yesterday', t.actualYesterday),
-                header('average', t.average7d),
-                header('gap', t.gap),
-                header('budget', t.budget),
-                h('th', { scope: 'col' }, t.lastChange),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              ...shown.map((s) => {
-                const plan = s.latest_plan;
-                const change = s.overview.last_budget_change;
-                return h(
-                  'tr',
-                  { 'data-segment': s.code },
-                  h(
-                    'th',
-                    { scope: 'row' },
-                    h('a', { href: `#/segment/${s.id}` }, s.name),
-                    s.orchestration_paused ? h('span', { class: 'tag' }, t.paused) : null,
-                    plan?.target_source === 'override' ? h('span', { class: 'tag' }, t.override) : null,
-                  ),
-                  h('td', { class: 'num' }, number(s.overview.capacity_total_leads, language, 1)),
-                  h(
-                    'td',
-                    { class: 'num', 'data-field': 'target' },
-                    number(plan?.target_leads_per_day, language),
-                  ),
-                  h(
-                    'td',
-                    { class: 'num', 'data-field': 'yesterday' },
-                    number(s.overview.leads_yesterday, language),
-                  ),
-                  h('td', { class: 'num' }, number(s.overview.leads_7d_avg, language, 1)),
-                  h(
-                    'td',
-                    { class: `num gap ${gapClass(plan?.lead_gap_percentage)}`, 'data-field': 'gap' },
-                    percent(plan?.lead_gap_percentage, language),
-                  ),
-                  h('td', { class: 'num' }, euros(plan?.actual_daily_budget_google_ads, language)),
-                  h(
-                    'td',
-                    {},
-                    change
-                      ? `${euros(change.old_value, language)} → ${euros(change.new_value, language)} (${day(change.date, language)})`
-                      : t.none,
-                  ),
-                );
-              }),
-            ),
+            'th',
+            { scope: 'row' },
+            h('a', { href: `#/segment/${s.id}` }, s.name),
+            s.orchestration_paused ? h('span', { class: 'tag' }, t.paused) : null,
+            plan?.target_source === 'override' ? h('span', { class: 'tag' }, t.override) : null,
           ),
-        ),
+          h('td', { class: 'num' }, number(s.overview.capacity_total_leads, language, 1)),
+          h('td', { class: 'num', 'data-field': 'target' }, number(plan?.target_leads_per_day, language)),
+          h('td', { class: 'num', 'data-field': 'yesterday' }, number(s.overview.leads_yesterday, language)),
+          h('td', { class: 'num' }, number(s.overview.leads_7d_avg, language, 1)),
+          h(
+            'td',
+            { class: `num gap ${gapClass(plan?.lead_gap_percentage)}`, 'data-field': 'gap' },
+            percent(plan?.lead_gap_percentage, language),
+          ),
+          h('td', { class: 'num' }, euros(plan?.actual_daily_budget_google_ads, language)),
+          h(
+            'td',
+            {},
+            change
+              ? `${euros(change.old_value, language)} → ${euros(change.new_value, language)} (${day(change.date, language)})`
+              : t.none,
+          ),
+        );
+      }),
+      t.noMatch,
+    ),
+  );
+}
+
+/** A table that scrolls sideways on a narrow screen, or the empty state when it has no rows. */
+function dataTable(
+  name: string,
+  headings: readonly (string | HTMLElement)[],
+  rows: readonly HTMLElement[],
+  empty: string,
+): HTMLElement {
+  if (rows.length === 0) return h('p', { class: 'state empty' }, empty);
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: name },
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...headings.map((c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : c))),
+      ),
+      h('tbody', {}, ...rows),
+    ),
   );
 }
 
@@ -315,24 +332,18 @@ function summary(segments: readonly Segment[]): HTMLElement {
     segments.map((s) => Math.round(Number(s.latest_plan?.actual_daily_budget_google_ads ?? 0) * 100)),
   );
   const below = segments.filter((s) => (s.latest_plan?.lead_gap_percentage ?? 0) >= 10).length;
-  const kpi = (label: string, field: string, value: string) =>
-    h('div', { class: 'kpi' }, h('dt', {}, label), h('dd', { 'data-kpi': field }, value));
   return h(
     'dl',
     { class: 'kpis' },
-    kpi(t.segments, 'segments', number(segments.length, language)),
-    kpi(
-      t.targetTotal,
-      'target',
-      number(sum(segments.map((s) => s.latest_plan?.target_leads_per_day)), language),
-    ),
-    kpi(
-      t.leadsYesterdayTotal,
-      'yesterday',
-      number(sum(segments.map((s) => s.overview.leads_yesterday)), language),
-    ),
-    kpi(t.belowTarget, 'below', number(below, language)),
-    kpi(t.budgetTotal, 'budget', euros((budgetCents / 100).toFixed(2), language)),
+    kpi(t.segments, number(segments.length, language), { 'data-kpi': 'segments' }),
+    kpi(t.targetTotal, number(sum(segments.map((s) => s.latest_plan?.target_leads_per_day)), language), {
+      'data-kpi': 'target',
+    }),
+    kpi(t.leadsYesterdayTotal, number(sum(segments.map((s) => s.overview.leads_yesterday)), language), {
+      'data-kpi': 'yesterday',
+    }),
+    kpi(t.belowTarget, number(below, language), { 'data-kpi': 'below' }),
+    kpi(t.budgetTotal, euros((budgetCents / 100).toFixed(2), language), { 'data-kpi': 'budget' }),
   );
 }
 
@@ -357,60 +368,39 @@ function gapLegend(): HTMLElement {
   );
 }
 
-async function gridView(): Promise<HTMLElement> {
-  const [segments] = await Promise.all([loadSegments(), refreshKillSwitch()]);
-  if (segments.length === 0) return h('p', { class: 'state empty' }, t.empty);
-  const branches = [...new Set(segments.map((s) => s.branch))].sort();
-  const regions = [...new Set(segments.map((s) => s.region))].sort();
+function grid({ segments, branches, regions }: Market): HTMLElement {
   const cell = new Map(segments.map((s) => [`${s.branch}|${s.region}`, s]));
   return h(
     'section',
     { 'aria-labelledby': 'grid-title' },
     viewHead('grid-title', `${t.grid}: ${t.gap}`, segments),
     gapLegend(),
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'grid' },
+    dataTable(
+      'grid',
+      [t.branch, ...regions.map(place)],
+      branches.map((b) =>
         h(
-          'thead',
+          'tr',
           {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, t.branch),
-            ...regions.map((r) => h('th', { scope: 'col' }, place(r))),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          ...branches.map((b) =>
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'row' }, place(b)),
-              ...regions.map((r) => {
-                const s = cell.get(`${b}|${r}`);
-                const gap = s?.latest_plan?.lead_gap_percentage;
-                return h(
-                  'td',
-                  { class: `gap ${gapClass(s?.is_active ? gap : null)}`, 'data-cell': `${b}|${r}` },
-                  s
-                    ? h(
-                        'a',
-                        { href: `#/segment/${s.id}`, 'aria-label': `${s.name}: ${percent(gap, language)}` },
-                        percent(gap, language),
-                      )
-                    : t.none,
-                );
-              }),
-            ),
-          ),
+          h('th', { scope: 'row' }, place(b)),
+          ...regions.map((r) => {
+            const s = cell.get(`${b}|${r}`);
+            const gap = s?.latest_plan?.lead_gap_percentage;
+            return h(
+              'td',
+              { class: `gap ${gapClass(s?.is_active ? gap : null)}`, 'data-cell': `${b}|${r}` },
+              s
+                ? h(
+                    'a',
+                    { href: `#/segment/${s.id}`, 'aria-label': `${s.name}: ${percent(gap, language)}` },
+                    percent(gap, language),
+                  )
+                : t.none,
+            );
+          }),
         ),
       ),
+      t.empty,
     ),
   );
 }
@@ -432,20 +422,12 @@ async function segmentView(id: string): Promise<HTMLElement> {
   ]);
   const dates = stats.items.map((s) => s.date);
   const planOn = new Map(plans.items.map((p) => [p.date, p]));
-  const chart = (title: string, draw: (el: HTMLElement) => void) => {
+  const chart = (title: string, series: Series[], format: (value: number) => string) => {
     const area = h('div', { class: 'chart', 'data-chart': title, role: 'img', 'aria-label': title });
-    area.addEventListener('draw', () => draw(area));
+    area.addEventListener('draw', () =>
+      lineChart(area, dates, series, format, { date: t.date, locale: locale(language) }),
+    );
     return h('figure', { class: 'card' }, h('figcaption', {}, title), area);
-  };
-  const act = async (message: string, work: () => Promise<unknown>) => {
-    if (!(await confirmDialog(message, { confirm: t.confirm, cancel: t.cancel }))) return;
-    try {
-      await work();
-      announce(t.done);
-      await route();
-    } catch (error) {
-      announce(`${t.errorPrefix}: ${error instanceof Error ? error.message : String(error)}`, 'error');
-    }
   };
   const overrideForm = h(
     'form',
@@ -505,78 +487,64 @@ async function segmentView(id: string): Promise<HTMLElement> {
     h(
       'dl',
       { class: 'kpis' },
-      fact(t.capacity, '', number(segment.overview.capacity_total_leads, language, 1)),
-      fact(
+      kpi(t.capacity, number(segment.overview.capacity_total_leads, language, 1)),
+      kpi(
         segment.latest_plan?.target_source === 'override' ? `${t.target} (${t.override})` : t.target,
-        'target',
         number(segment.latest_plan?.target_leads_per_day, language),
+        { 'data-field': 'target' },
       ),
-      fact(t.actualYesterday, 'yesterday', number(segment.overview.leads_yesterday, language)),
-      fact(t.average7d, '', number(segment.overview.leads_7d_avg, language, 1)),
-      fact(
+      kpi(t.actualYesterday, number(segment.overview.leads_yesterday, language), {
+        'data-field': 'yesterday',
+      }),
+      kpi(t.average7d, number(segment.overview.leads_7d_avg, language, 1)),
+      kpi(
         t.gap,
-        'gap',
         percent(segment.latest_plan?.lead_gap_percentage, language),
+        { 'data-field': 'gap' },
         gapClass(segment.latest_plan?.lead_gap_percentage),
       ),
-      fact(t.budget, 'budget', euros(segment.latest_plan?.actual_daily_budget_google_ads, language)),
+      kpi(t.budget, euros(segment.latest_plan?.actual_daily_budget_google_ads, language), {
+        'data-field': 'budget',
+      }),
     ),
     dates.length === 0
       ? h('p', { class: 'state empty' }, t.noStats)
       : h(
           'div',
           { class: 'charts' },
-          chart(t.leadsVsTarget, (el) =>
-            lineChart(
-              el,
-              dates,
-              [
-                { label: t.leads, values: stats.items.map((s) => s.leads_generated), colour: '#1d4ed8' },
-                {
-                  label: t.target,
-                  values: dates.map((d) => planOn.get(d)?.target_leads_per_day ?? null),
-                  colour: '#15803d',
-                  dash: [6, 4],
-                },
-              ],
-              (v) => number(v, language),
-              chartLabels(),
-            ),
+          chart(
+            t.leadsVsTarget,
+            [
+              { label: t.leads, values: stats.items.map((s) => s.leads_generated), colour: '#1d4ed8' },
+              {
+                label: t.target,
+                values: dates.map((d) => planOn.get(d)?.target_leads_per_day ?? null),
+                colour: '#15803d',
+                dash: [6, 4],
+              },
+            ],
+            (v) => number(v, language),
           ),
-          chart(t.budgetVsSpend, (el) =>
-            lineChart(
-              el,
-              dates,
-              [
-                {
-                  label: t.budget,
-                  values: dates.map((d) => nullableNumber(planOn.get(d)?.actual_daily_budget_google_ads)),
-                  colour: '#7c3aed',
-                },
-                {
-                  label: t.spend,
-                  values: stats.items.map((s) => Number(s.google_ads_spend)),
-                  colour: '#c2410c',
-                },
-              ],
-              (v) => euros(String(v), language),
-              chartLabels(),
-            ),
+          chart(
+            t.budgetVsSpend,
+            [
+              {
+                label: t.budget,
+                values: dates.map((d) => nullableNumber(planOn.get(d)?.actual_daily_budget_google_ads)),
+                colour: '#7c3aed',
+              },
+              {
+                label: t.spend,
+                values: stats.items.map((s) => Number(s.google_ads_spend)),
+                colour: '#c2410c',
+              },
+            ],
+            (v) => euros(String(v), language),
           ),
-          chart(t.costPerLead, (el) =>
-            lineChart(
-              el,
-              dates,
-              [
-                {
-                  label: t.cpl,
-                  values: stats.items.map((s) => nullableNumber(s.avg_cpl)),
-                  colour: '#0f766e',
-                },
-              ],
-              (v) => euros(String(v), language),
-              chartLabels(),
-            ),
+          chart(
+            t.costPerLead,
+            [{ label: t.cpl, values: stats.items.map((s) => nullableNumber(s.avg_cpl)), colour: '#0f766e' }],
+            (v) => euros(String(v), language),
           ),
         ),
     h(
@@ -615,43 +583,21 @@ async function segmentView(id: string): Promise<HTMLElement> {
       'section',
       { class: 'card', 'aria-labelledby': 'decisions-title' },
       h('h3', { id: 'decisions-title' }, t.decisions),
-      decisions.items.length === 0
-        ? h('p', { class: 'state empty' }, t.noDecisions)
-        : h(
-            'div',
-            { class: 'table-wrap' },
-            h(
-              'table',
-              { class: 'decisions' },
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  ...[t.date, t.action, t.budget, t.explanation].map((c) => h('th', { scope: 'col' }, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                ...decisions.items.map((d) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, day(d.date, language)),
-                    h('td', {}, h('span', { class: `status ${d.status}` }, term(d.status))),
-                    h(
-                      'td',
-                      { class: 'num' },
-                      `${euros(d.old_value, language)} → ${euros(d.new_value, language)}`,
-                    ),
-                    h('td', {}, d.error_message ? `${d.explanation} — ${d.error_message}` : d.explanation),
-                  ),
-                ),
-              ),
-            ),
+      dataTable(
+        'decisions',
+        [t.date, t.action, t.budget, t.explanation],
+        decisions.items.map((d) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, day(d.date, language)),
+            h('td', {}, h('span', { class: `status ${d.status}` }, term(d.status))),
+            h('td', { class: 'num' }, `${euros(d.old_value, language)} → ${euros(d.new_value, language)}`),
+            h('td', {}, d.error_message ? `${d.explanation} — ${d.error_message}` : d.explanation),
           ),
+        ),
+        t.noDecisions,
+      ),
     ),
   );
 }
@@ -672,82 +618,47 @@ async function statusView(): Promise<HTMLElement> {
         {
           type: 'button',
           class: enabled ? 'primary' : 'danger',
-          onClick: async () => {
-            if (
-              !(await confirmDialog(enabled ? t.confirmKillOff : t.confirmKillOn, {
-                confirm: t.confirm,
-                cancel: t.cancel,
-              }))
-            )
-              return;
-            try {
-              await api.put('/api/orchestration/kill-switch', { enabled: !enabled });
-              announce(t.done);
-              await route();
-            } catch (error) {
-              announce(
-                `${t.errorPrefix}: ${error instanceof Error ? error.message : String(error)}`,
-                'error',
-              );
-            }
-          },
+          onClick: () =>
+            void act(enabled ? t.confirmKillOff : t.confirmKillOn, () =>
+              api.put('/api/orchestration/kill-switch', { enabled: !enabled }),
+            ),
         },
         enabled ? t.turnOff : t.turnOn,
       ),
     ),
-    status.steps.length === 0
-      ? h('p', { class: 'state empty' }, t.noRuns)
-      : h(
-          'div',
-          { class: 'table-wrap' },
+    dataTable(
+      'runs',
+      [t.step, t.runDate, t.outcome, t.finished, t.counts],
+      [...status.steps]
+        .sort((a, b) => stepOrder.indexOf(a.step) - stepOrder.indexOf(b.step))
+        .map((s) =>
           h(
-            'table',
-            { class: 'runs' },
+            'tr',
+            {},
+            h('th', { scope: 'row' }, term(s.step)),
+            h('td', {}, day(s.run_date, language)),
             h(
-              'thead',
+              'td',
               {},
-              h(
-                'tr',
-                {},
-                ...[t.step, t.runDate, t.outcome, t.finished, t.counts].map((c) =>
-                  h('th', { scope: 'col' }, c),
-                ),
-              ),
+              h('span', { class: `status ${s.status}` }, term(s.status)),
+              s.error_message ? ` — ${s.error_message}` : '',
             ),
+            h('td', {}, moment(s.finished_at, language)),
             h(
-              'tbody',
-              {},
-              ...[...status.steps]
-                .sort((a, b) => stepOrder.indexOf(a.step) - stepOrder.indexOf(b.step))
-                .map((s) =>
-                  h(
-                    'tr',
-                    {},
-                    h('th', { scope: 'row' }, term(s.step)),
-                    h('td', {}, day(s.run_date, language)),
-                    h(
-                      'td',
-                      {},
-                      h('span', { class: `status ${s.status}` }, term(s.status)),
-                      s.error_message ? ` — ${s.error_message}` : '',
-                    ),
-                    h('td', {}, moment(s.finished_at, language)),
-                    h(
-                      'td',
-                      { class: 'counts' },
-                      ...countEntries(s.counts).map(([k, v]) => {
-                        const name = t.countNames[k] ?? k.replaceAll('_', ' ');
-                        // "van 19 nov 2026" but "57 segmenten": dates read best after their word.
-                        return isDay(v)
-                          ? h('span', { class: 'count' }, `${name} `, h('b', {}, day(v, language)))
-                          : h('span', { class: 'count' }, h('b', {}, countValue(v)), ` ${name}`);
-                      }),
-                    ),
-                  ),
-                ),
+              'td',
+              { class: 'counts' },
+              ...countEntries(s.counts).map(([k, v]) => {
+                const name = t.countNames[k] ?? k.replaceAll('_', ' ');
+                // "van 19 nov 2026" but "57 segmenten": dates read best after their word.
+                return isDay(v)
+                  ? h('span', { class: 'count' }, `${name} `, h('b', {}, day(v, language)))
+                  : h('span', { class: 'count' }, h('b', {}, countValue(v)), ` ${name}`);
+              }),
             ),
           ),
         ),
+      t.noRuns,
+    ),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'failures-title' },
@@ -793,17 +704,24 @@ function countValue(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-const chartLabels = () => ({ date: t.date, locale: language === 'nl' ? 'nl-NL' : 'en-GB' });
-
-/** One term of the segment's key facts: a dt/dd pair kept together for the grid layout. */
-function fact(term: string, field: string, value: string, tone = ''): HTMLElement {
-  return h(
-    'div',
-    { class: `kpi ${tone}` },
-    h('dt', {}, term),
-    h('dd', { 'data-field': field || undefined }, value),
-  );
+/** One key number: a dt/dd pair kept together for the grid layout; `data` marks the dd. */
+function kpi(term: string, value: string, data: Record<string, string> = {}, tone = ''): HTMLElement {
+  return h('div', { class: `kpi ${tone}` }, h('dt', {}, term), h('dd', data, value));
 }
+
+/** Asks first; then does the work, says so and shows the new state, or says what went wrong. */
+async function act(message: string, work: () => Promise<unknown>): Promise<void> {
+  if (!(await confirmDialog(message, { confirm: t.confirm, cancel: t.cancel }))) return;
+  try {
+    await work();
+    announce(t.done);
+    await route();
+  } catch (error) {
+    announce(`${t.errorPrefix}: ${messageOf(error)}`, 'error');
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The pipeline's steps in the order they run. */
 const stepOrder = ['aggregate', 'plan', 'orchestrate', 'pipeline'];

@@ -12,14 +12,13 @@ const env = z
   .object({
     SUPABASE_URL: z.url(),
     SUPABASE_ANON_KEY: z.string().min(1),
-    LFI_DASHBOARD_DIR: z.string().default('dashboard'),
   })
   .parse(process.env);
 let files: Promise<DashboardFiles> | undefined;
 
 /** Serves the Growth Engine page at `/`, its assets, and its sign-in config. No data: the page calls the API. */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  files ??= readDashboardFiles(new URL(`./${env.LFI_DASHBOARD_DIR}/`, import.meta.url).pathname);
+  files ??= readDashboardFiles(new URL('./dashboard/', import.meta.url).pathname);
   return dashboardResponse(
     await files,
     event.rawPath,
