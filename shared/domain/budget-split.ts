@@ -1,4 +1,4 @@
-import { type Micros, roundToCents } from './money.ts';
+import { type Micros, scaleToCents } from './money.ts';
 
 /**
  * Spreads a segment's new budget over its campaigns in proportion to their current budgets (all
@@ -8,9 +8,12 @@ import { type Micros, roundToCents } from './money.ts';
 export function splitBudget(currentParts: readonly Micros[], newTotal: Micros): Micros[] {
   if (currentParts.length === 0) return [];
   const currentTotal = currentParts.reduce((sum, part) => sum + part, 0);
-  const shares = currentParts.map((part) =>
-    currentTotal > 0 ? part / currentTotal : 1 / currentParts.length,
-  );
-  const parts = shares.slice(0, -1).map((share) => roundToCents(Math.round(newTotal * share)));
+  const parts = currentParts
+    .slice(0, -1)
+    .map((part) =>
+      currentTotal > 0
+        ? scaleToCents(newTotal, part, currentTotal, 'half-up')
+        : scaleToCents(newTotal, 1, currentParts.length, 'half-up'),
+    );
   return [...parts, newTotal - parts.reduce((sum, part) => sum + part, 0)];
 }

@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import type {
-  BudgetChange,
-  BudgetChangeResult,
-  CampaignBudget,
-  CampaignRef,
-} from '../ads/ads-channel.port.ts';
+import type { BudgetChange, CampaignBudget, CampaignRef } from '../ads/ads-channel.port.ts';
 import '../ads/google-ads.loader.ts';
 import { type BudgetDecision, type BudgetSegmentInput, decideBudgets } from '../domain/budget-controller.ts';
 import { splitBudget } from '../domain/budget-split.ts';
@@ -71,6 +66,12 @@ interface Candidate {
   readonly currentMicros: Micros;
 }
 
+/** A candidate whose decision changes its budget. */
+interface Change {
+  readonly candidate: Candidate;
+  readonly decision: BudgetDecision;
+}
+
 /**
  * Orchestrate: one budget decision per segment, channel and date, inside the guardrails; all
  * changes of an ads account in one batched call; every decision logged with its explanation;
@@ -114,13 +115,15 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         ...new Map(campaignBudgets.map((b) => [key(b.customerId, b.budgetId), b])).values(),
       ];
       const currentMicros = segmentBudgets.reduce((sum, b) => sum + b.amountMicros, 0);
+      const foreignCurrency = campaignBudgets.find(
+        (b) => b.currencyCode !== undefined && b.currencyCode !== 'EUR',
+      )?.currencyCode;
       const skip = (reason: string) =>
         rows.push(logRow(row, currentMicros, currentMicros, 'no_change', 'skipped', reason));
       if (campaignBudgets.length < row.campaigns.length) {
         skip('skipped: a mapped campaign has no budget in the ads account');
-      } else if (campaignBudgets.some((b) => b.currencyCode !== undefined && b.currencyCode !== 'EUR')) {
-        const currency = campaignBudgets.find((b) => b.currencyCode !== 'EUR')?.currencyCode;
-        skip(`skipped: the ads account bills in ${currency}; LFI budgets and limits are in EUR`);
+      } else if (foreignCurrency !== undefined) {
+        skip(`skipped: the ads account bills in ${foreignCurrency}; LFI budgets and limits are in EUR`);
       } else if (campaignBudgets.some((b) => b.shared)) {
         skip('skipped: the campaign uses a shared budget, which LFI never changes for one segment');
       } else if (
@@ -150,29 +153,20 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
     }
 
     const decisions = decideBudgets(candidates.map(toControllerInput), settings);
-    const changes: { candidate: Candidate; decision: BudgetDecision }[] = [];
+    const changes: Change[] = [];
     decisions.forEach((decision, index) => {
       const candidate = candidates[index];
       if (!candidate) return;
       if (decision.newMicros === decision.oldMicros) {
-        rows.push(
-          logRow(
-            candidate.row,
-            decision.oldMicros,
-            decision.newMicros,
-            decision.action_type,
-            'skipped',
-            decision.explanation,
-          ),
-        );
+        rows.push(decisionRow({ candidate, decision }, 'skipped'));
       } else {
         changes.push({ candidate, decision });
       }
     });
 
     if (input.dryRun) {
-      const results = await applyChanges(runtime, changes, true);
-      const dryRows = [...rows, ...changes.map((change, i) => settledRow(change, results[i], 'dry_run'))];
+      const outcomes = await applyChanges(runtime, changes, true);
+      const dryRows = [...rows, ...outcomes.map(({ change, error }) => settledRow(change, error, 'dry_run'))];
       await record(
         runtime,
         runId,
@@ -185,20 +179,11 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
     // Claim the changes before sending them, so a retry after a crash can tell what was sent.
     await record(runtime, runId, input.date, [
       ...rows,
-      ...changes.map(({ candidate, decision }) =>
-        logRow(
-          candidate.row,
-          decision.oldMicros,
-          decision.newMicros,
-          decision.action_type,
-          'applying',
-          decision.explanation,
-        ),
-      ),
+      ...changes.map((change) => decisionRow(change, 'applying')),
     ]);
-    const results = await applyChanges(runtime, changes, false);
-    const settled = changes.map((change, i) =>
-      settledRow(change, results[i], change.decision.status === 'clamped' ? 'clamped' : 'applied'),
+    const outcomes = await applyChanges(runtime, changes, false);
+    const settled = outcomes.map(({ change, error }) =>
+      settledRow(change, error, change.decision.status === 'clamped' ? 'clamped' : 'applied'),
     );
     await record(runtime, runId, input.date, settled);
     return counts(segments.length, [...rows, ...settled], segments.length - open.length);
@@ -237,31 +222,35 @@ function toControllerInput({ row, currentMicros }: Candidate): BudgetSegmentInpu
 
 /**
  * Sends the changes, one batched call per ads account (accounts in parallel). A failing account
- * fails only its own changes; each change gets a result in the order given.
+ * fails only its own changes; each change comes back, in the order given, with its error (null
+ * when every part of it landed).
  */
 async function applyChanges(
   runtime: Runtime,
-  changes: readonly { candidate: Candidate; decision: BudgetDecision }[],
+  changes: readonly Change[],
   validateOnly: boolean,
-): Promise<BudgetChangeResult[]> {
-  const perChange = changes.map(({ candidate, decision }) => {
-    const parts = splitBudget(
+): Promise<{ change: Change; error: string | null }[]> {
+  const perChange = changes.map((change) => {
+    const { candidate, decision } = change;
+    const amounts = splitBudget(
       candidate.budgets.map((b) => b.amountMicros),
       decision.newMicros,
     );
-    return candidate.budgets.map(
+    const parts = candidate.budgets.map(
       (b, i): BudgetChange => ({
         customerId: b.customerId,
         campaignId: b.campaignId,
         budgetId: b.budgetId,
         segmentId: candidate.row.segment_id,
-        newAmountMicros: parts[i] ?? 0,
+        newAmountMicros: amounts[i] ?? 0,
       }),
     );
+    return { change, parts };
   });
-  const byAccount = new Map<string, BudgetChange[]>();
-  for (const change of perChange.flat())
-    byAccount.set(change.customerId, [...(byAccount.get(change.customerId) ?? []), change]);
+  const byAccount = Map.groupBy(
+    perChange.flatMap(({ parts }) => parts),
+    (part) => part.customerId,
+  );
   const outcomes = new Map<BudgetChange, string | null>();
   await Promise.all(
     [...byAccount].map(async ([customerId, accountChanges]) => {
@@ -277,37 +266,27 @@ async function applyChanges(
       }
     }),
   );
-  return changes.map(({ decision }, i) => {
-    const parts = perChange[i] ?? [];
+  return perChange.map(({ change, parts }) => {
     const errors = parts.map((part) => outcomes.get(part)).filter((e): e is string => typeof e === 'string');
-    const change = parts[0] ?? {
-      customerId: '',
-      campaignId: '',
-      budgetId: '',
-      segmentId: decision.segmentId,
-      newAmountMicros: decision.newMicros,
-    };
-    return errors.length ? { change, ok: false, error: errors.join('; ') } : { change, ok: true };
+    return { change, error: errors.length ? errors.join('; ') : null };
   });
 }
 
-function settledRow(
-  { candidate, decision }: { candidate: Candidate; decision: BudgetDecision },
-  result: BudgetChangeResult | undefined,
-  success: LogStatus,
-): LogRow {
-  const failed = !result?.ok;
-  const row = logRow(
+function settledRow(change: Change, error: string | null, success: LogStatus): LogRow {
+  return error === null
+    ? decisionRow(change, success)
+    : { ...decisionRow(change, 'failed'), error_message: error };
+}
+
+function decisionRow({ candidate, decision }: Change, status: LogStatus): LogRow {
+  return logRow(
     candidate.row,
     decision.oldMicros,
     decision.newMicros,
     decision.action_type,
-    failed ? 'failed' : success,
+    status,
     decision.explanation,
   );
-  return failed
-    ? { ...row, error_message: result && !result.ok ? result.error : 'no result from the ads channel' }
-    : row;
 }
 
 function logRow(
@@ -318,16 +297,12 @@ function logRow(
   status: LogStatus,
   explanation: string,
 ): LogRow {
-  const first = row.campaigns[0];
   return {
     segment_id: row.segment_id,
     plan_id: row.plan_id,
     channel,
-    customer_id: first?.customer_id ?? '',
-    campaign_id:
-      row.campaigns.length === 1
-        ? (first?.campaign_id ?? '')
-        : row.campaigns.map((c) => c.campaign_id).join(','),
+    customer_id: row.campaigns[0]?.customer_id ?? '',
+    campaign_id: row.campaigns.map((c) => c.campaign_id).join(','),
     action_type: actionType,
     old_value: eurosFromMicros(oldMicros),
     new_value: eurosFromMicros(newMicros),
@@ -344,15 +319,13 @@ async function record(runtime: Runtime, runId: string, date: string, rows: reado
 
 function counts(segments: number, rows: readonly LogRow[], alreadyDecided: number): Record<string, number> {
   const by = (predicate: (row: LogRow) => boolean) => rows.filter(predicate).length;
+  const changed = (actionType: string) =>
+    by((r) => r.status !== 'failed' && r.status !== 'skipped' && r.action_type === actionType);
   return {
     segments,
     already_decided: alreadyDecided,
-    increased: by(
-      (r) => r.status !== 'failed' && r.status !== 'skipped' && r.action_type === 'budget_increase',
-    ),
-    decreased: by(
-      (r) => r.status !== 'failed' && r.status !== 'skipped' && r.action_type === 'budget_decrease',
-    ),
+    increased: changed('budget_increase'),
+    decreased: changed('budget_decrease'),
     skipped: by((r) => r.status === 'skipped'),
     failed: by((r) => r.status === 'failed'),
   };
