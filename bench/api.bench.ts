@@ -1,10 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
 import autocannon from 'autocannon';
 import { startLocalServer } from '../shared/api/local-server.ts';
-import { migrate } from '../shared/db/migrate.ts';
-import { wrapPglite } from '../shared/db/pglite.adapter.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
 import type { Bench, BenchResult } from './bench.ts';
+import { pgliteLane } from './support/bench-databases.ts';
 
 // The API on embedded PGlite with demo-sized data (60 segments, 90 days of stats and plans),
 // under 100 concurrent connections: the segment list, and 90 days of stats for one segment.
@@ -13,8 +11,7 @@ const durationSeconds = 6;
 const targetP99Ms = 50;
 
 const bench: Bench = async () => {
-  const db = wrapPglite(await PGlite.create());
-  await migrate(db);
+  const db = await pgliteLane.open();
   await db.exec(`
     insert into public.lead_segments (code, branch, region, name)
     select b || '-' || r.code, b, r.code, initcap(b) || ' ' || r.name
@@ -46,33 +43,40 @@ const bench: Bench = async () => {
     { name: 'segment list (60)', path: '/api/lead-segments?limit=100' },
     { name: 'stats 90 days', path: `/api/lead-segments/${segment.id}/stats?from=2026-08-27&to=2026-11-24` },
   ];
+  const headers = { authorization: `Bearer ${server.token}` };
   const results: BenchResult[] = [];
   try {
     for (const scenario of scenarios) {
       // Steady state, as in production: one request first warms the JIT and the read cache.
-      await fetch(`${server.url}${scenario.path}`, { headers: { authorization: `Bearer ${server.token}` } });
+      const url = `${server.url}${scenario.path}`;
+      await fetch(url, { headers });
       const run = await autocannon({
-        url: `${server.url}${scenario.path}`,
+        url,
         connections,
         duration: durationSeconds,
         // The load generator in its own thread, so it does not compete with the server's event loop.
         workers: 1,
-        headers: { authorization: `Bearer ${server.token}` },
+        headers,
       });
       const failed = run.non2xx + run.errors + run.timeouts;
-      const bench = `api ${scenario.name}`;
+      const name = `api ${scenario.name}`;
       results.push(
-        { bench, metric: `req/s (${connections} connections)`, value: run.requests.average, unit: 'req/s' },
-        { bench, metric: 'p50 latency', value: run.latency.p50, unit: 'ms' },
         {
-          bench,
+          bench: name,
+          metric: `req/s (${connections} connections)`,
+          value: run.requests.average,
+          unit: 'req/s',
+        },
+        { bench: name, metric: 'p50 latency', value: run.latency.p50, unit: 'ms' },
+        {
+          bench: name,
           metric: 'p99 latency',
           value: run.latency.p99,
           unit: 'ms',
           target: `< ${targetP99Ms} ms`,
           pass: run.latency.p99 < targetP99Ms,
         },
-        { bench, metric: 'failed requests', value: failed, unit: '', target: '0', pass: failed === 0 },
+        { bench: name, metric: 'failed requests', value: failed, unit: '', target: '0', pass: failed === 0 },
       );
     }
   } finally {

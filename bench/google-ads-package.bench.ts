@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { esmBanner, googleAdsNodeSlim, projectRoot } from '../infra/lfi-function.construct.ts';
-import type { Bench, BenchResult } from './bench.ts';
+import { type Bench, type BenchResult, medianOf } from './bench.ts';
 
 const run = promisify(execFile);
 const maxUnzippedMb = 50;
@@ -52,13 +52,6 @@ async function importMs(file: string, after = ''): Promise<number> {
     cwd: tmpdir(),
   });
   return Number(stdout.trim());
-}
-
-async function medianOf(measure: () => Promise<number>): Promise<number> {
-  const values: number[] = [];
-  for (let i = 0; i < samples; i++) values.push(await measure());
-  values.sort((a, b) => a - b);
-  return Math.round(values[Math.floor(samples / 2)] ?? 0);
 }
 
 async function sizes(files: readonly string[]): Promise<{ unzipped: number; zipped: number }> {
@@ -115,7 +108,7 @@ const bench: Bench = async () => {
         { bench: name, metric: 'bundle zipped', value: mb(size.zipped), unit: 'MB' },
       );
       const file = files[0] ?? '';
-      const init = await medianOf(() => importMs(file));
+      const init = Math.round(await medianOf(samples, () => importMs(file)));
       results.push({
         bench: name,
         metric: `init: import the handler (median of ${samples})`,
@@ -126,10 +119,12 @@ const bench: Bench = async () => {
       });
       if (!carriesGoogleAds) continue;
       // google-ads-api loads on the first Google Ads call of a cold start: import, then that.
-      const coldStart = await medianOf(() =>
-        importMs(
-          file,
-          `await m.googleAdsChannel(${JSON.stringify(credentials)}, { logger: m.silentLogger, timeZone: 'Europe/Amsterdam' })`,
+      const coldStart = Math.round(
+        await medianOf(samples, () =>
+          importMs(
+            file,
+            `await m.googleAdsChannel(${JSON.stringify(credentials)}, { logger: m.silentLogger, timeZone: 'Europe/Amsterdam' })`,
+          ),
         ),
       );
       results.push({

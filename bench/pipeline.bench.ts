@@ -7,9 +7,9 @@ import { runOrchestrateStep } from '../shared/pipeline/orchestrate.step.ts';
 import { runPlanStep } from '../shared/pipeline/plan.step.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
 import { createRuntime } from '../shared/runtime/runtime.ts';
-import { type Bench, type BenchResult, timed } from './bench.ts';
+import { type Bench, type BenchResult, medianOf, timed } from './bench.ts';
 import { benchAdsChannel } from './support/bench-ads-channel.ts';
-import { benchLanes } from './support/bench-databases.ts';
+import { measureOnLanes } from './support/bench-databases.ts';
 import { countingDatabase } from './support/counting-database.ts';
 import {
   defaultPipelineBenchOptions,
@@ -28,18 +28,8 @@ const ratioTarget = 5;
 const sampleStep = 10;
 const fullRunBudgetMs = 120_000;
 
-const bench: Bench = async () => {
-  const results: BenchResult[] = [];
-  for (const lane of await benchLanes('lfi_bench')) {
-    const db = await lane.open();
-    try {
-      results.push(...(await measure(db, `pipeline aggregate (${lane.name})`)));
-    } finally {
-      await db.close();
-    }
-  }
-  return results;
-};
+const bench: Bench = () =>
+  measureOnLanes('lfi_bench', (db, lane) => measure(db, `pipeline aggregate (${lane})`));
 export default bench;
 
 function progress(message: string): void {
@@ -54,17 +44,17 @@ async function measure(db: SqlDatabase, name: string): Promise<BenchResult[]> {
   const data = seeded.result;
   progress(`${name}: seeded in ${(seeded.ms / 1000).toFixed(1)} s; timing the floor…`);
 
-  const floor = await median(rounds, () => floorQuery(db, data));
+  const floor = await medianOf(rounds, async () => (await timed(() => floorQuery(db, data))).ms);
   progress(`${name}: floor ${floor.toFixed(0)} ms; timing lfi_aggregate_window…`);
 
   const counting = countingDatabase(db);
   const request = { from: data.from, to: data.to, timeZone: data.timeZone, metrics: data.adMetrics };
-  const ours = await median(rounds, async () => {
-    counting.roundTrips.reset();
-    await aggregateWindow(counting, request);
+  const ours = await medianOf(rounds, async () => {
+    counting.roundTrips = 0;
+    return (await timed(() => aggregateWindow(counting, request))).ms;
   });
-  const roundTrips = counting.roundTrips.total;
-  progress(`${name}: ours ${ours.toFixed(0)} ms; timing the plan's way…`);
+  const roundTrips = counting.roundTrips;
+  progress(`${name}: ours ${ours.toFixed(0)} ms; timing the nightly run…`);
 
   const run = await nightlyRunTimed(db, data);
   progress(
@@ -158,28 +148,18 @@ async function nightlyRunTimed(
   const ads = benchAdsChannel(data.adMetrics);
   const runtime = await createRuntime(loadConfig({}), { db: counting, ads, logger: silentLogger });
   const input = { date: data.to, dryRun: false, windowDays: dateRange(data.from, data.to).length };
-  const samples: number[] = [];
-  let roundTrips = 0;
-  for (let round = 0; round < rounds; round += 1) {
+  const ms = await medianOf(rounds, async () => {
     await db.query('delete from public.channel_orchestration_log where date = $1', [data.to]);
     await db.query('delete from public.lead_segment_plans where date = $1', [data.to]);
     ads.applied.length = 0;
-    counting.roundTrips.reset();
-    const { ms } = await timed(async () =>
+    counting.roundTrips = 0;
+    const run = await timed(async () =>
       runOrchestrateStep(runtime, await runPlanStep(runtime, await runAggregateStep(runtime, input))),
     );
-    samples.push(ms);
-    roundTrips = counting.roundTrips.total;
-  }
-  samples.sort((a, b) => a - b);
-  return { ms: samples[Math.floor(rounds / 2)] ?? Number.NaN, roundTrips, decisions: ads.applied.length };
-}
-
-async function median(times: number, work: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i += 1) samples.push((await timed(work)).ms);
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+    return run.ms;
+  });
+  // The last round's counts: every round does the same work.
+  return { ms, roundTrips: counting.roundTrips, decisions: ads.applied.length };
 }
 
 /**
@@ -243,9 +223,10 @@ async function planWay(
   data: PipelineBenchData,
   segmentIds: readonly string[],
 ): Promise<number> {
+  const dates = dateRange(data.from, data.to);
   let leads = 0;
   for (const segmentId of segmentIds) {
-    for (const date of dateRange(data.from, data.to)) {
+    for (const date of dates) {
       const rows = await db.query<{ status: string; price_at_purchase: string | null }>(
         'select status, price_at_purchase from public.leads where segment_id = $1 and created_at >= $2 and created_at < $3',
         [

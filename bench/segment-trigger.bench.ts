@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { SqlDatabase } from '../shared/db/database.port.ts';
-import { migrate } from '../shared/db/migrate.ts';
-import { openPglite } from '../shared/db/pglite.adapter.ts';
-import { openPostgres } from '../shared/db/postgres.adapter.ts';
-import type { Bench, BenchResult } from './bench.ts';
+import { type Bench, type BenchResult, median } from './bench.ts';
+import { type BenchLane, measureOnLanes } from './support/bench-databases.ts';
 
 /**
  * What the segment-assignment trigger costs the platform's lead inserts: the same inserts with the
  * trigger enabled and disabled, alternating, median of several rounds (the machine is shared).
- * PGlite in memory always, timed in this process's CPU time (PGlite runs in it), which other
- * processes on a busy machine disturb far less than wall time; a PostgreSQL server too when
- * BENCH_DATABASE_URL or TEST_DATABASE_URL is set, timed in wall time (the work is in the server).
+ * On each of the bench lanes (bench/support/bench-databases.ts), on the clock that fits it.
  */
 const singleRows = 2_000;
 const singleRounds = 9;
@@ -36,79 +30,63 @@ const regions = [
   ['limburg', 'Limburg', '6211 YZ'],
 ] as const;
 
-const bench: Bench = async () => {
-  const lanes: Lane[] = [{ name: 'pglite', clock: cpuMs, open: async () => migrated(await openPglite()) }];
-  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    lanes.push({ name: 'postgres', clock: () => performance.now(), open: () => scratchPostgres(serverUrl) });
-  }
-
-  const results: BenchResult[] = [];
-  for (const lane of lanes) {
-    const db = await lane.open();
-    try {
-      results.push(...(await measure(db, lane)));
-    } finally {
-      await db.close();
-    }
-  }
-  return results;
+/** Per lane: what its times are measured on, and the unit that names it. */
+const clocks: Readonly<Record<BenchLane['name'], { readonly now: () => number; readonly unit: string }>> = {
+  // PGlite runs in this process: its CPU time, which other processes on a busy machine disturb
+  // far less than wall time.
+  pglite: { now: cpuMs, unit: 'ms cpu' },
+  // The work is in the server: wall time.
+  postgres: { now: () => performance.now(), unit: 'ms' },
 };
-export default bench;
 
-interface Lane {
-  readonly name: string;
-  /** Milliseconds on the clock that fits the lane. */
-  readonly clock: () => number;
-  open(): Promise<SqlDatabase>;
-}
+// One connection, so every insert runs on the same server session and its plan cache.
+const bench: Bench = () => measureOnLanes('lfi_bench_segment_trigger', measure, { maxConnections: 1 });
+export default bench;
 
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
 
-async function measure(db: SqlDatabase, lane: Lane): Promise<BenchResult[]> {
-  const name = `segment-trigger (${lane.name})`;
-  const unit = lane.clock === cpuMs ? 'ms cpu' : 'ms';
+async function measure(db: SqlDatabase, lane: BenchLane['name']): Promise<BenchResult[]> {
+  const name = `segment-trigger (${lane})`;
+  const { now: clock, unit } = clocks[lane];
   const industryIds = await seedSegments(db);
   const rows = Array.from({ length: singleRows }, (_, i) => leadRow(i, industryIds));
 
-  const single = await alternate(db, lane.clock, singleRounds, async () => {
+  const single = await alternate(db, clock, singleRounds, async () => {
     for (const row of rows) {
       await db.query('insert into public.leads (industry_id, province, postcode) values ($1, $2, $3)', row);
     }
   });
   const bulkParams = [industryIds, regions.map((r) => r[1]), regions.map((r) => r[2])];
-  const bulk = await alternate(db, lane.clock, bulkRounds, async () => {
+  const bulk = await alternate(db, clock, bulkRounds, async () => {
     await db.query(bulkInsert, bulkParams);
   });
   const unsegmented = await db.query<{ share: number }>(
     'select avg((segment_id is null)::int)::float8 as share from public.leads',
   );
 
-  const singleRatio = single.ratio;
-  const bulkRatio = bulk.ratio;
   return [
     { bench: name, metric: `${singleRows} single-row inserts, no trigger`, value: single.without, unit },
     { bench: name, metric: `${singleRows} single-row inserts, trigger`, value: single.with, unit },
     {
       bench: name,
       metric: 'single-row insert slowdown',
-      value: singleRatio,
+      value: single.ratio,
       unit: '×',
       target: `≤ ${singleTarget}×`,
-      pass: singleRatio <= singleTarget,
+      pass: single.ratio <= singleTarget,
     },
     { bench: name, metric: `${bulkRows} bulk insert, no trigger`, value: bulk.without, unit },
     { bench: name, metric: `${bulkRows} bulk insert, trigger`, value: bulk.with, unit },
     {
       bench: name,
       metric: 'bulk insert slowdown',
-      value: bulkRatio,
+      value: bulk.ratio,
       unit: '×',
       target: `≤ ${bulkTarget}×`,
-      pass: bulkRatio <= bulkTarget,
+      pass: bulk.ratio <= bulkTarget,
     },
     {
       bench: name,
@@ -192,41 +170,3 @@ const bulkInsert = `insert into public.leads (industry_id, province, postcode)
          case when g % 20 <> 10 and g % 2 = 0 then ($2::text[])[1 + g % ${regions.length}] end,
          case when g % 20 = 10 then 'ABCD' when g % 2 = 1 then ($3::text[])[1 + g % ${regions.length}] end
   from generate_series(0, ${bulkRows - 1}) as g`;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const upper = sorted[middle] ?? 0;
-  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
-}
-
-async function migrated(db: SqlDatabase): Promise<SqlDatabase> {
-  await migrate(db);
-  return db;
-}
-
-/** A throw-away database on the server, dropped on close, so the bench never touches real data. */
-async function scratchPostgres(serverUrl: string): Promise<SqlDatabase> {
-  const name = `lfi_bench_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  await onServer(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await migrated(openPostgres(url.toString(), { maxConnections: 1 }));
-  return {
-    ...db,
-    async close() {
-      await db.close();
-      await onServer(serverUrl, `drop database if exists ${name} with (force)`);
-    },
-  };
-}
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../../shared/db/database.port.ts';
 import { migrate } from '../../shared/db/migrate.ts';
 import { openPglite } from '../../shared/db/pglite.adapter.ts';
 import { openPostgres } from '../../shared/db/postgres.adapter.ts';
+import type { BenchResult } from '../bench.ts';
 
 export interface BenchLane {
   readonly name: 'pglite' | 'postgres';
@@ -10,39 +11,57 @@ export interface BenchLane {
   open(): Promise<SqlDatabase>;
 }
 
-/** The server benchmarks use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
-export function benchServerUrl(): string {
-  return (
-    process.env.BENCH_DATABASE_URL ??
-    process.env.TEST_DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/postgres'
-  );
+export interface BenchLaneOptions {
+  /** The PostgreSQL lane's pool size (the adapter's default when omitted). */
+  readonly maxConnections?: number;
 }
 
+/** Embedded PGlite in memory. */
+export const pgliteLane: BenchLane = {
+  name: 'pglite',
+  async open() {
+    const db = await openPglite();
+    await migrate(db);
+    return db;
+  },
+};
+
 /**
- * PGlite in memory always; PostgreSQL when a server answers at `serverUrl` (a scratch database
- * `name`, dropped on close). No server is not an error: the lane is left out with a note on stderr.
+ * Runs `measure` on each lane's fresh database in turn (closing it after) and returns all rows:
+ * PGlite in memory always; PostgreSQL when a server answers at BENCH_DATABASE_URL, else
+ * TEST_DATABASE_URL, else the local default (a scratch database `name`, dropped on close).
+ * No server is not an error: the lane is left out with a note on stderr.
  */
-export async function benchLanes(name: string, serverUrl = benchServerUrl()): Promise<BenchLane[]> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid scratch database name "${name}".`);
-  const lanes: BenchLane[] = [
-    {
-      name: 'pglite',
-      async open() {
-        const db = await openPglite();
-        await migrate(db);
-        return db;
-      },
-    },
-  ];
-  if (await answers(serverUrl)) {
-    lanes.push({ name: 'postgres', open: () => scratchPostgres(serverUrl, name) });
-  } else {
-    process.stderr.write(
-      `  no PostgreSQL server answers at ${redacted(serverUrl)}: the postgres lane is skipped\n`,
-    );
+export async function measureOnLanes(
+  name: string,
+  measure: (db: SqlDatabase, lane: BenchLane['name']) => Promise<BenchResult[]>,
+  options: BenchLaneOptions = {},
+): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const lane of await benchLanes(name, options)) {
+    const db = await lane.open();
+    try {
+      results.push(...(await measure(db, lane.name)));
+    } finally {
+      await db.close();
+    }
   }
-  return lanes;
+  return results;
+}
+
+async function benchLanes(name: string, options: BenchLaneOptions): Promise<BenchLane[]> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid scratch database name "${name}".`);
+  const serverUrl =
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres';
+  if (await answers(serverUrl)) {
+    return [pgliteLane, { name: 'postgres', open: () => scratchPostgres(serverUrl, name, options) }];
+  }
+  process.stderr.write(
+    `  no PostgreSQL server answers at ${redacted(serverUrl)}: the postgres lane is skipped\n`,
+  );
+  return [pgliteLane];
 }
 
 async function answers(serverUrl: string): Promise<boolean> {
@@ -68,12 +87,16 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
-async function scratchPostgres(serverUrl: string, name: string): Promise<SqlDatabase> {
+async function scratchPostgres(
+  serverUrl: string,
+  name: string,
+  options: BenchLaneOptions,
+): Promise<SqlDatabase> {
   await admin(serverUrl, `drop database if exists ${name} with (force)`);
   await admin(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = openPostgres(url.toString());
+  const db = openPostgres(url.toString(), options);
   await migrate(db);
   return {
     ...db,

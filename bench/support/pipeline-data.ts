@@ -81,15 +81,15 @@ export async function seedPipelineBenchData(
     on conflict do nothing;
     drop table bench_partner;
   `);
-  await db.exec(`
-    insert into public.lead_segment_campaigns (segment_id, customer_id, campaign_id)
-    select s.id, (array['${accounts.join("','")}'])[1 + (s.k % 3)], (100000 + s.k)::text
-      from (select id, row_number() over (order by code) - 1 as k from public.lead_segments where is_active) s;
-    insert into public.lead_segment_campaigns (segment_id, customer_id, campaign_id)
-    select s.id, (array['${accounts.join("','")}'])[1 + (s.k % 3)], (200000 + s.k)::text
-      from (select id, row_number() over (order by code) - 1 as k from public.lead_segments where is_active) s
-     where s.k % 5 = 0;
-  `);
+  // Campaign 100000 + k for the k-th active segment, and 200000 + k too for every fifth.
+  await db.query(
+    `insert into public.lead_segment_campaigns (segment_id, customer_id, campaign_id)
+     select s.id, ($1::text[])[1 + (s.k % $2)], (c.base + s.k)::text
+       from (select id, row_number() over (order by code) - 1 as k from public.lead_segments where is_active) s
+       cross join (values (100000), (200000)) as c(base)
+      where c.base = 100000 or s.k % 5 = 0`,
+    [accounts, accounts.length],
+  );
 
   const segmentIds = (
     await db.query<{ id: string }>('select id from public.lead_segments where is_active order by code')
