@@ -21,6 +21,7 @@ import {
   pathMethods,
   routeList,
 } from '../shared/api/routes.ts';
+import { dashboardRoutes } from '../shared/dashboard/dashboard-assets.ts';
 import { LfiFunction } from './lfi-function.construct.ts';
 
 export interface LfiHttpApiProps {
@@ -146,7 +147,7 @@ export class LfiHttpApi extends Construct {
       ],
     });
     const page = new HttpLambdaIntegration('DashboardIntegration', this.dashboard.function);
-    for (const path of ['/', '/config.json', '/assets/{file+}']) {
+    for (const path of dashboardRoutes) {
       openRoutes.push(
         ...this.api.addRoutes({
           path,

@@ -14,9 +14,23 @@ import type { ApiSettings } from './api-settings.ts';
 /** For the JSON API: nothing may load from a response, nothing may frame it. */
 export const apiContentSecurityPolicy =
   "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-/** For the dashboard page at `/` (shared/dashboard): its own scripts, styles and API calls only. */
-export const dashboardContentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+/**
+ * For the dashboard page at `/` (shared/dashboard): its own scripts and styles, and calls to the
+ * API and the given origins (Supabase Auth in AWS) only.
+ */
+export const dashboardContentSecurityPolicy = (connectOrigins: readonly string[]) =>
+  `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${["'self'", ...connectOrigins].join(' ')}; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`;
+
+/** What every response carries, API or dashboard: no sniffing, framing or referrer; HSTS in AWS. */
+export function securityHeaders(contentSecurityPolicy: string, hsts: boolean): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': contentSecurityPolicy,
+    ...(hsts ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
+  };
+}
 
 export const corsAllowedHeaders = ['authorization', 'content-type'];
 
@@ -24,13 +38,9 @@ export function responseHeaders(settings: ApiSettings, origin: string | undefine
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': apiContentSecurityPolicy,
+    ...securityHeaders(apiContentSecurityPolicy, settings.hsts),
     vary: 'Origin',
   };
-  if (settings.hsts) headers['strict-transport-security'] = 'max-age=63072000; includeSubDomains';
   if (origin && settings.allowedOrigins.includes(origin)) headers['access-control-allow-origin'] = origin;
   return headers;
 }

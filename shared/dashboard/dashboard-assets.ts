@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { dashboardContentSecurityPolicy } from '../api/http-edge.middleware.ts';
+import { dashboardContentSecurityPolicy, securityHeaders } from '../api/http-edge.middleware.ts';
 
 export interface DashboardFile {
   readonly contentType: string;
@@ -40,9 +40,14 @@ export async function readDashboardFiles(dir: string): Promise<DashboardFiles> {
   return files;
 }
 
+/** The dashboard's routes, in API Gateway's syntax: CDK adds these, the local server matches them. */
+export const dashboardRoutes = ['/', '/config.json', '/assets/{file+}'] as const;
+
 /** Whether a request path is the dashboard's rather than the API's. */
 export function isDashboardPath(path: string): boolean {
-  return path === '/' || path === '/index.html' || path === '/config.json' || path.startsWith('/assets/');
+  return dashboardRoutes.some((route) =>
+    route.endsWith('{file+}') ? path.startsWith(route.slice(0, -'{file+}'.length)) : path === route,
+  );
 }
 
 /**
@@ -55,17 +60,8 @@ export function dashboardResponse(
   config: DashboardConfig,
   options: { hsts?: boolean } = {},
 ): APIGatewayProxyStructuredResultV2 {
-  const connect = config.mode === 'supabase' ? ` ${new URL(config.supabaseUrl).origin}` : '';
-  const headers: Record<string, string> = {
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': dashboardContentSecurityPolicy.replace(
-      "connect-src 'self'",
-      `connect-src 'self'${connect}`,
-    ),
-    ...(options.hsts ? { 'strict-transport-security': 'max-age=63072000; includeSubDomains' } : {}),
-  };
+  const connect = config.mode === 'supabase' ? [new URL(config.supabaseUrl).origin] : [];
+  const headers = securityHeaders(dashboardContentSecurityPolicy(connect), options.hsts ?? false);
   if (path === '/config.json') {
     return {
       statusCode: 200,
