@@ -18,6 +18,17 @@ export type ExecutionResult =
       readonly step?: string;
     };
 
+let synthesized: ReturnType<typeof synthesizeNightlyStateMachine> | undefined;
+
+/** Synthesizing the CDK app takes about a second: once per process, not once per night. */
+function nightlyStateMachine(): ReturnType<typeof synthesizeNightlyStateMachine> {
+  synthesized ??= synthesizeNightlyStateMachine();
+  synthesized.catch(() => {
+    synthesized = undefined;
+  });
+  return synthesized;
+}
+
 /**
  * Runs the nightly state machine exactly as CDK synthesizes it, with aws-local-stepfunctions:
  * each Task state is mapped to the real Lambda handler (built on this process's runtime, so the
@@ -27,7 +38,7 @@ export async function runNightlyLocally(
   runtime: Runtime,
   input: Record<string, unknown>,
 ): Promise<ExecutionResult> {
-  const { definition, taskStates } = await synthesizeNightlyStateMachine();
+  const { definition, taskStates } = await nightlyStateMachine();
   const provide = async () => runtime;
   let failedStep: string | undefined;
   const lambda =
