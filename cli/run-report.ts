@@ -8,10 +8,10 @@ const reportRowSchema = z.object({
   segment_id: z.uuid(),
   code: z.string(),
   capacity_total_leads: z.union([z.string(), z.number()]).transform(Number),
-  target_leads_per_day: z.number().int(),
+  target_leads_per_day: z.union([z.string(), z.number()]).transform(Number),
   target_source: z.string(),
   actual_leads: z.number().int(),
-  lead_gap: z.number().int(),
+  lead_gap: z.union([z.string(), z.number()]).transform(Number),
   lead_gap_percentage: z.union([z.string(), z.number()]).transform(Number),
   budget: euros,
   decision: z
@@ -47,7 +47,7 @@ export function summarise(rows: readonly RunReportRow[]): RunSummary {
   }
   return {
     segments: rows.length,
-    target: rows.reduce((sum, row) => sum + row.target_leads_per_day, 0),
+    target: Math.round(rows.reduce((sum, row) => sum + row.target_leads_per_day, 0) * 100) / 100,
     actual: rows.reduce((sum, row) => sum + row.actual_leads, 0),
     decisions,
   };

@@ -90,13 +90,14 @@ const nl = {
   legendOver: 'boven doel (10–25%)',
   legendOverHigh: 'ver boven doel (≥ 25%)',
   gapExplained:
-    'Gap = (doel − werkelijk) ÷ doel. Positief: te weinig leads voor de partners; negatief: meer leads dan de capaciteit vraagt.',
+    'Gap = (doel − gemiddelde van 7 dagen) ÷ doel. Positief: te weinig leads voor de partners; negatief: meer leads dan de capaciteit vraagt.',
   asOf: 'Stand per {date}',
   noMatch: 'Geen segmenten voor dit filter.',
   terms: {
     applying: 'bezig',
     applied: 'toegepast',
     clamped: 'begrensd',
+    adopted: 'overgenomen',
     skipped: 'overgeslagen',
     failed: 'mislukt',
     dry_run: 'proefrun',
@@ -222,13 +223,14 @@ const en: Words = {
   legendOver: 'above target (10–25%)',
   legendOverHigh: 'far above target (≥ 25%)',
   gapExplained:
-    'Gap = (target − actual) ÷ target. Positive: too few leads for the partners; negative: more leads than capacity asks for.',
+    'Gap = (target − 7-day average) ÷ target. Positive: too few leads for the partners; negative: more leads than capacity asks for.',
   asOf: 'As of {date}',
   noMatch: 'No segments match this filter.',
   terms: {
     applying: 'applying',
     applied: 'applied',
     clamped: 'clamped',
+    adopted: 'adopted',
     skipped: 'skipped',
     failed: 'failed',
     dry_run: 'dry run',

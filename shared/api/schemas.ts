@@ -126,10 +126,12 @@ export const segmentOverview = segment.extend({
   latest_plan: z
     .object({
       date: isoDate,
-      target_leads_per_day: z.number().int(),
+      target_leads_per_day: z.number(),
       target_source: z.enum(['capacity', 'override']),
       actual_leads: z.number().int(),
-      lead_gap: z.number().int(),
+      lead_gap: z
+        .number()
+        .meta({ description: 'Target − the 7-day average of leads: the gap the controller acts on.' }),
       lead_gap_percentage: z.number(),
       actual_daily_budget_google_ads: money.nullable(),
     })
@@ -177,11 +179,13 @@ export const planRow = z.object({
   date: isoDate,
   capacity_total_leads: z.number(),
   target_utilization: z.number(),
-  target_leads_per_day: z.number().int(),
+  target_leads_per_day: z.number(),
   target_source: z.enum(['capacity', 'override']),
   override_id: uuid.nullable(),
   actual_leads: z.number().int(),
-  lead_gap: z.number().int(),
+  lead_gap: z
+    .number()
+    .meta({ description: 'Target − the 7-day average of leads: the gap the controller acts on.' }),
   lead_gap_percentage: z.number(),
   actual_daily_budget_google_ads: money.nullable(),
   updated_at: timestamp,
@@ -202,7 +206,7 @@ export const decision = z.object({
   action_type: z.enum(['budget_increase', 'budget_decrease', 'no_change']),
   old_value: money.nullable(),
   new_value: money.nullable(),
-  status: z.enum(['applying', 'applied', 'clamped', 'skipped', 'failed', 'dry_run']),
+  status: z.enum(['applying', 'applied', 'clamped', 'adopted', 'skipped', 'failed', 'dry_run']),
   explanation: z.string(),
   error_message: z.string().nullable(),
   created_at: timestamp,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   type GuardrailReason,
   type GuardrailSettings,
@@ -5,187 +6,404 @@ import {
   limitSegmentBudget,
   type RunCandidate,
 } from './guardrails.ts';
-import { formatEuros, type Micros, roundToCents } from './money.ts';
+import { formatEuros, MICROS_PER_EURO, type Micros, roundToCents } from './money.ts';
+import {
+  expectedLeads,
+  fitResponseModel,
+  marginalCostPerLead,
+  type ResponseModel,
+  type SegmentDay,
+  spendAtMarginalCost,
+  spendFor,
+} from './response-model.ts';
 
 /**
- * Orchestrate step (DESIGN.md §3.3): each segment's new daily budget. The controller closes the
- * gap between target and recent leads at the segment's cost per lead; the guardrails then keep
- * the change safe. Which segments take part (campaign mapping, shared budgets) is decided by the
- * caller; every segment passed in gets exactly one decision.
+ * Orchestrate's decision (docs/architecture.md, "The controller"): each segment's new daily
+ * budget. Two controllers propose a budget; the guardrails then keep every change safe, the same
+ * for both.
+ * - `default`: feedforward from the segment's response model (the spend the target needs),
+ *   feedback on the recent error through the model's fit, a deadband sized by how much the model
+ *   knows, and anti-windup: no raise where the budget does not limit delivery or where one more
+ *   lead would cost more than a lead earns. An account cap that binds goes to the cheapest
+ *   marginal leads first.
+ * - `plan`: the original plan's rule, `current + (target − yesterday's leads) × €25`, kept to
+ *   compare against.
  */
+
+const micros = z.int().nonnegative();
+/** Far above any budget limit: an unreachable target proposes this, and the guardrails cut it. */
+const MAX_PROPOSAL_MICROS = 1_000_000 * 1_000_000;
+
+export const controllerSettingsSchema = z.strictObject({
+  name: z.enum(['default', 'plan']).default('default'),
+  /** Days of history behind the response model. */
+  lookbackDays: z.int().min(7).max(92).default(28),
+  /** Days of the recent window: the realized average the gap is measured on, and the model's feedback. */
+  recentDays: z.int().min(1).max(28).default(7),
+  halfLifeDays: z.number().positive().default(14),
+  /** Leads per euro fall with spend: leads ∝ spend^elasticity. */
+  elasticity: z.number().gt(0).lte(1).default(0.8),
+  /** Weight of the branch's cost per lead in a segment's fit, in leads. */
+  priorLeads: z.number().positive().default(5),
+  /** Recent leads this many standard deviations off the model: the recent days set the model. */
+  recentErrorZ: z.number().positive().default(3),
+  /** A move smaller than this share of the budget is not made (the model's own margin may widen it). */
+  deadband: z.number().min(0).lt(1).default(0.04),
+  /** Leads a segment needs in the lookback before its cost per lead counts toward its branch's. */
+  minLeadsToMeasure: z.int().positive().default(10),
+  /** Cost per lead when no segment has been measured yet. */
+  defaultCostPerLeadMicros: micros.positive().default(25_000_000),
+  /** Below this budget-lost impression share, more budget buys no more impressions. */
+  notLimitedLostShare: z.number().min(0).max(1).default(0.02),
+  /** Spending less than this share of the budget: the budget is not what limits delivery. */
+  notLimitedUtilization: z.number().gt(0).max(1).default(0.85),
+  /**
+   * The most one more lead may cost, per segment code or branch. Absent: what a lead earns in the
+   * segment (average price paid × acceptance rate over the lookback).
+   */
+  maxMarginalCostPerLeadMicros: z
+    .strictObject({
+      segments: z.record(z.string(), micros.positive()).default({}),
+      branches: z.record(z.string(), micros.positive()).default({}),
+    })
+    .default({ segments: {}, branches: {} }),
+  /** The plan rule's fixed cost per lead. */
+  planCostPerLeadMicros: micros.positive().default(25_000_000),
+});
+
+export type ControllerSettings = z.output<typeof controllerSettingsSchema>;
+export type ControllerSettingsInput = z.input<typeof controllerSettingsSchema>;
+export const defaultControllerSettings: ControllerSettings = controllerSettingsSchema.parse({});
 
 export interface BudgetSegmentInput {
   readonly segmentId: string;
-  /** The segment's branch: segments of one branch share a CPL fallback. */
+  /** The segment's code: per-segment settings are keyed by it. */
+  readonly code: string;
+  /** Segments of one branch share a prior cost per lead. */
   readonly branch: string;
   /** The ads account (customer id) whose daily cap this budget counts toward. */
   readonly accountId: string;
   readonly currentBudgetMicros: Micros;
   readonly targetLeadsPerDay: number;
-  /** Average leads per day over settings.recentWindowDays (7 by default), ending at the run date. */
+  /** Average leads a day over the recent window ending at the run date: the gap is measured on it. */
   readonly recentLeadsPerDay: number;
-  /** Ad spend and leads over settings.cplLookbackDays (14 by default): the measured CPL. */
-  readonly trailingSpendMicros: Micros;
-  readonly trailingLeads: number;
+  /** Leads on the run date itself (the plan rule's "actual"). */
+  readonly leadsOnDate: number;
+  /** The lookback's days, oldest first, ending at the run date. */
+  readonly history: readonly SegmentDay[];
+  /** What a lead earned over the lookback (revenue ÷ decided leads); null when none was decided. */
+  readonly valuePerLeadMicros: Micros | null;
   readonly capacityTotalLeads: number;
   /** Orchestration paused by an admin: no change at all. */
   readonly isPaused: boolean;
 }
 
-export type CplSource = 'measured' | 'branch_median' | 'all_segments_median' | 'default';
-
-export interface CplEstimate {
-  readonly micros: Micros;
-  readonly source: CplSource;
-}
+/** Why the controller itself held or shaped a budget (the guardrails add their own reasons). */
+export type ControllerReason =
+  | 'no_data'
+  | 'no_cost_data'
+  | 'within_margin'
+  | 'not_budget_limited'
+  | 'max_marginal_cost';
+export type DecisionReason = GuardrailReason | ControllerReason;
 
 export type DecisionStatus = 'planned' | 'clamped' | 'skipped';
-export type BudgetActionType = 'budget_increase' | 'budget_decrease' | 'no_change';
+export type BudgetAction = 'increase' | 'decrease' | 'none';
 
 export interface BudgetDecision {
   readonly segmentId: string;
   readonly accountId: string;
   readonly oldMicros: Micros;
   readonly newMicros: Micros;
-  /** current + gap × CPL in whole cents, before any guardrail. */
+  /** What the controller wanted, in whole cents, before any guardrail. */
   readonly desiredMicros: Micros;
-  readonly action_type: BudgetActionType;
+  readonly action: BudgetAction;
   /** planned: as the controller wanted; clamped: a guardrail changed the amount; skipped: not steered this run. */
   readonly status: DecisionStatus;
-  readonly reasons: GuardrailReason[];
-  readonly cpl: CplEstimate;
+  readonly reasons: DecisionReason[];
   /** One line for the orchestration log and the dashboard. */
   readonly explanation: string;
 }
 
-/**
- * Each segment's CPL, in this order:
- * 1. measured: trailing spend ÷ trailing leads, when the lookback holds at least cplMinLeads
- *    leads and cplMinSpendMicros spend;
- * 2. the median measured CPL of the other segments in the same branch;
- * 3. the median measured CPL of all segments;
- * 4. settings.defaultCplMicros, only when no segment at all has enough data.
- */
-export function estimateCpls(
-  segments: readonly BudgetSegmentInput[],
-  settings: GuardrailSettings,
-): Map<string, CplEstimate> {
-  const measured = new Map<string, Micros>();
-  for (const segment of segments) {
-    if (
-      segment.trailingLeads >= settings.cplMinLeads &&
-      segment.trailingSpendMicros >= settings.cplMinSpendMicros
-    ) {
-      measured.set(segment.segmentId, Math.round(segment.trailingSpendMicros / segment.trailingLeads));
-    }
-  }
-  const allMedian = median([...measured.values()]);
-  const estimates = new Map<string, CplEstimate>();
-  for (const segment of segments) {
-    const own = measured.get(segment.segmentId);
-    if (own !== undefined) {
-      estimates.set(segment.segmentId, { micros: own, source: 'measured' });
-      continue;
-    }
-    const branchMedian = median(
-      segments
-        .filter((other) => other.branch === segment.branch)
-        .flatMap((other) => measured.get(other.segmentId) ?? []),
-    );
-    if (branchMedian !== undefined)
-      estimates.set(segment.segmentId, { micros: branchMedian, source: 'branch_median' });
-    else if (allMedian !== undefined)
-      estimates.set(segment.segmentId, { micros: allMedian, source: 'all_segments_median' });
-    else estimates.set(segment.segmentId, { micros: settings.defaultCplMicros, source: 'default' });
-  }
-  return estimates;
-}
-
-/** The budget that would close the gap in a day: current + (target − recent average) × CPL, in whole cents. */
-export function desiredBudget(segment: BudgetSegmentInput, cplMicros: Micros): Micros {
-  const gapPerDay = segment.targetLeadsPerDay - segment.recentLeadsPerDay;
-  return roundToCents(segment.currentBudgetMicros + Math.round(gapPerDay * cplMicros));
+/** What a controller proposes for one segment, before the guardrails. */
+interface Proposal {
+  readonly desiredMicros: Micros;
+  readonly reasons: ControllerReason[];
+  /** The numbers behind it, for the explanation. */
+  readonly basis: string;
+  /** Marginal cost per lead (euros) at a budget, for allocating a binding account cap. */
+  readonly marginalCostAt?: (budgetMicros: Micros) => number;
 }
 
 /** Decides a whole run: the account cap and the change limit need every segment at once. */
 export function decideBudgets(
   segments: readonly BudgetSegmentInput[],
   settings: GuardrailSettings,
+  controller: ControllerSettings = defaultControllerSettings,
 ): BudgetDecision[] {
   assertInputs(segments);
-  const cpls = estimateCpls(segments, settings);
+  const priors = branchCostPerLead(segments, controller);
+  const proposals = segments.map((segment) =>
+    controller.name === 'plan'
+      ? planRule(segment, controller)
+      : modelRule(segment, priors(segment.branch), controller, settings),
+  );
 
-  const proposals = segments.map((segment) => {
-    const cpl = cpls.get(segment.segmentId) ?? {
-      micros: settings.defaultCplMicros,
-      source: 'default' as const,
-    };
-    const desiredMicros = desiredBudget(segment, cpl.micros);
+  const limited = segments.map((segment, index) => {
+    const proposal = proposals[index] as Proposal;
     const stop: GuardrailReason | null = settings.killSwitch
       ? 'kill_switch'
       : segment.isPaused
         ? 'paused'
         : null;
-    const limited = stop
-      ? { newMicros: segment.currentBudgetMicros, reasons: [stop] }
-      : limitSegmentBudget(
-          {
-            oldMicros: segment.currentBudgetMicros,
-            desiredMicros,
-            capacityTotalLeads: segment.capacityTotalLeads,
-          },
-          settings,
-        );
-    return { segment, cpl, desiredMicros, limited };
+    if (stop) return { newMicros: segment.currentBudgetMicros, reasons: [stop] as GuardrailReason[] };
+    return limitSegmentBudget(
+      {
+        oldMicros: segment.currentBudgetMicros,
+        desiredMicros: proposal.desiredMicros,
+        capacityTotalLeads: segment.capacityTotalLeads,
+      },
+      settings,
+    );
   });
 
   const runLimited = limitRun(
-    proposals.map(
-      ({ segment, limited }): RunCandidate => ({
+    segments.map(
+      (segment, index): RunCandidate => ({
         segmentId: segment.segmentId,
         accountId: segment.accountId,
         oldMicros: segment.currentBudgetMicros,
-        newMicros: limited.newMicros,
+        newMicros: limited[index]?.newMicros ?? segment.currentBudgetMicros,
         priority: relativeGap(segment),
+        ...(proposals[index]?.marginalCostAt ? { marginalCostAt: proposals[index].marginalCostAt } : {}),
       }),
     ),
     settings,
   );
 
-  return proposals.map(({ segment, cpl, desiredMicros, limited }, index) => {
+  return segments.map((segment, index) => {
+    const proposal = proposals[index] as Proposal;
+    const segmentLimited = limited[index] ?? { newMicros: segment.currentBudgetMicros, reasons: [] };
     const run = runLimited[index];
-    const newMicros = run?.newMicros ?? segment.currentBudgetMicros;
-    const reasons: GuardrailReason[] = run?.reason ? [...limited.reasons, run.reason] : limited.reasons;
     const oldMicros = segment.currentBudgetMicros;
+    const newMicros = run?.newMicros ?? oldMicros;
+    const guardrailReasons = run?.reason ? [...segmentLimited.reasons, run.reason] : segmentLimited.reasons;
+    const reasons: DecisionReason[] = [...proposal.reasons, ...guardrailReasons];
     const decision = {
       segmentId: segment.segmentId,
       accountId: segment.accountId,
       oldMicros,
       newMicros,
-      desiredMicros,
-      action_type: actionType(oldMicros, newMicros),
-      status: statusOf(reasons, newMicros, desiredMicros),
+      desiredMicros: proposal.desiredMicros,
+      action: actionOf(oldMicros, newMicros),
+      status: statusOf(guardrailReasons, newMicros, proposal.desiredMicros),
       reasons,
-      cpl,
     };
     return {
       ...decision,
-      explanation: explainDecision(decision, segment, limited.newMicros, settings),
+      explanation: explainDecision(decision, proposal.basis, segmentLimited.newMicros, settings),
     };
   });
 }
 
-/** |target − recent| relative to the target: who gets a change slot and cap room first. */
-export function relativeGap(segment: BudgetSegmentInput): number {
+/** |target − recent average| relative to the target: the gap users see, and who gets a change slot first. */
+export function relativeGap(
+  segment: Pick<BudgetSegmentInput, 'targetLeadsPerDay' | 'recentLeadsPerDay'>,
+): number {
   return (
     Math.abs(segment.targetLeadsPerDay - segment.recentLeadsPerDay) / Math.max(segment.targetLeadsPerDay, 1)
   );
 }
 
-function actionType(oldMicros: Micros, newMicros: Micros): BudgetActionType {
-  if (newMicros > oldMicros) return 'budget_increase';
-  if (newMicros < oldMicros) return 'budget_decrease';
-  return 'no_change';
+/** The gap in percent of the target, as the plan records it: positive means too few leads. */
+export function gapPercent(target: number, recent: number): number {
+  if (target === 0) return recent === 0 ? 0 : -100;
+  return ((target - recent) / target) * 100;
+}
+
+/** The original plan's rule: current + (target − yesterday's leads) × a fixed cost per lead. */
+function planRule(segment: BudgetSegmentInput, controller: ControllerSettings): Proposal {
+  const gap = segment.targetLeadsPerDay - segment.leadsOnDate;
+  const cpl = controller.planCostPerLeadMicros;
+  return {
+    desiredMicros: roundToCents(segment.currentBudgetMicros + Math.round(gap * cpl)),
+    reasons: [],
+    basis: `plan rule: yesterday ${segment.leadsOnDate} leads vs target ${leadsText(segment.targetLeadsPerDay)}; CPL ${formatEuros(cpl)} fixed`,
+  };
+}
+
+function modelRule(
+  segment: BudgetSegmentInput,
+  priorCostPerLead: number | undefined,
+  controller: ControllerSettings,
+  settings: GuardrailSettings,
+): Proposal {
+  const current = segment.currentBudgetMicros;
+  const gapNote = `${controller.recentDays}-day avg ${segment.recentLeadsPerDay.toFixed(1)} vs target ${leadsText(segment.targetLeadsPerDay)} (gap ${signedPercent(gapPercent(segment.targetLeadsPerDay, segment.recentLeadsPerDay))})`;
+  const hold = (reason: ControllerReason, why: string): Proposal => ({
+    desiredMicros: current,
+    reasons: [reason],
+    basis: `${why}; ${gapNote}`,
+  });
+
+  const recent = segment.history.slice(-controller.recentDays);
+  const model = fitResponseModel(
+    segment.history,
+    priorCostPerLead ?? ownCostPerLead(segment, controller),
+    controller,
+  );
+  if (current > 0) {
+    const recentLeads = recent.reduce((sum, day) => sum + day.leads, 0);
+    const recentSpend = recent.reduce((sum, day) => sum + day.spendMicros, 0);
+    if (recentSpend === 0)
+      return recentLeads === 0
+        ? hold(
+            'no_data',
+            `no leads and no ad cost in the last ${controller.recentDays} days: no data is no signal`,
+          )
+        : hold(
+            'no_cost_data',
+            `no ad cost reported for the last ${controller.recentDays} days: no change without it`,
+          );
+  }
+  if (!model) {
+    // A budget of 0 with nothing learned yet: start at the minimum and learn.
+    const wanted = segment.targetLeadsPerDay > 0 ? settings.minBudgetMicros : 0;
+    return {
+      desiredMicros: wanted,
+      reasons: [],
+      basis: `no spend to learn from yet; ${gapNote}`,
+    };
+  }
+
+  // Whether the budget binds is read off the latest days: a change of budget changes the answer.
+  const latest = segment.history.slice(-LIMIT_SIGNAL_DAYS);
+  const utilization = budgetUtilization(latest);
+  const lostShare = mean(latest.flatMap((day) => day.budgetLostImpressionShare ?? []));
+  const notLimited =
+    (lostShare !== undefined && lostShare < controller.notLimitedLostShare) ||
+    (utilization !== undefined && utilization < controller.notLimitedUtilization);
+  // Spend per euro of budget where the budget binds (Google may spend a little under or over it).
+  const spendPerBudget =
+    notLimited || utilization === undefined ? 1 : Math.min(Math.max(utilization, 0.6), 1.2);
+
+  const reasons: ControllerReason[] = [];
+  const neededSpend = spendFor(model, segment.targetLeadsPerDay);
+  const maxMarginal = maxMarginalCostPerLead(segment, controller);
+  const economicSpend =
+    maxMarginal === null ? Number.POSITIVE_INFINITY : spendAtMarginalCost(model, maxMarginal);
+  let spend = neededSpend;
+  if (economicSpend < neededSpend) {
+    spend = economicSpend;
+    reasons.push('max_marginal_cost');
+  }
+  let desired = roundToCents(
+    Math.round(Math.min((spend / spendPerBudget) * MICROS_PER_EURO, MAX_PROPOSAL_MICROS)),
+  );
+  if (desired > current && notLimited && current > 0) {
+    desired = current;
+    reasons.push('not_budget_limited');
+  }
+  // How far the model can be off: one standard error of its scale, in budget terms.
+  const margin = Math.max(
+    controller.deadband,
+    1 / (model.elasticity * Math.sqrt(Math.max(model.effectiveLeads, 1))),
+  );
+  if (current > 0 && desired !== current && Math.abs(desired - current) < margin * current) {
+    reasons.push('within_margin');
+    desired = current;
+  }
+
+  const notes: string[] = [`model ${describeModel(model, current / MICROS_PER_EURO)}`];
+  if (reasons.includes('max_marginal_cost') && maxMarginal !== null)
+    notes.push(`a lead earns ${euros(maxMarginal)}, so at most ${euros(economicSpend)}/day`);
+  else notes.push(`target needs ${euros(neededSpend / spendPerBudget)}/day`);
+  if (reasons.includes('not_budget_limited'))
+    notes.push(
+      `budget does not limit delivery (${[
+        lostShare !== undefined ? `${Math.round(lostShare * 100)}% impressions lost to budget` : '',
+        utilization !== undefined ? `${Math.round(utilization * 100)}% of budget spent` : '',
+      ]
+        .filter(Boolean)
+        .join(', ')})`,
+    );
+  if (reasons.includes('within_margin'))
+    notes.push(`within the model's margin ±${Math.round(margin * 100)}%`);
+  return {
+    desiredMicros: desired,
+    reasons,
+    basis: `${notes.join('; ')}; ${gapNote}`,
+    marginalCostAt: (budgetMicros) =>
+      marginalCostPerLead(model, (budgetMicros / MICROS_PER_EURO) * spendPerBudget),
+  };
+}
+
+/** "1 lead per €23.40 at €400/day": the model's average cost per lead at the current budget. */
+function describeModel(model: ResponseModel, budgetEuros: number): string {
+  const at = Math.max(budgetEuros, 1);
+  const leads = expectedLeads(model, at);
+  return `${leads.toFixed(1)} leads/day at ${euros(at)} (${euros(at / leads)} each, next ${euros(marginalCostPerLead(model, at))})`;
+}
+
+const LIMIT_SIGNAL_DAYS = 3;
+
+/**
+ * The segment's own spend ÷ leads over the lookback (spend without a single lead counts as one
+ * lead's cost: at least that), else the configured default (euros).
+ */
+function ownCostPerLead(segment: BudgetSegmentInput, controller: ControllerSettings): number {
+  const leads = segment.history.reduce((sum, day) => sum + day.leads, 0);
+  const spend = segment.history.reduce((sum, day) => sum + day.spendMicros, 0);
+  return spend > 0
+    ? spend / Math.max(leads, 1) / MICROS_PER_EURO
+    : controller.defaultCostPerLeadMicros / MICROS_PER_EURO;
+}
+
+function maxMarginalCostPerLead(segment: BudgetSegmentInput, controller: ControllerSettings): number | null {
+  const configured =
+    controller.maxMarginalCostPerLeadMicros.segments[segment.code] ??
+    controller.maxMarginalCostPerLeadMicros.branches[segment.branch];
+  const max = configured ?? segment.valuePerLeadMicros;
+  return max === null || max === undefined ? null : max / MICROS_PER_EURO;
+}
+
+/** Recent spend ÷ recent budget over the days whose budget is known. */
+function budgetUtilization(days: readonly SegmentDay[]): number | undefined {
+  const known = days.filter((day) => day.budgetMicros !== null && day.budgetMicros > 0);
+  if (known.length === 0) return undefined;
+  const budget = known.reduce((sum, day) => sum + (day.budgetMicros ?? 0), 0);
+  return known.reduce((sum, day) => sum + day.spendMicros, 0) / budget;
+}
+
+/**
+ * The prior cost per lead (euros) of each branch: the median of its measured segments (spend ÷
+ * leads over the lookback, with at least minLeadsToMeasure leads), else of all measured segments;
+ * undefined when no segment is measured (the segment's own figure is then the best there is).
+ */
+function branchCostPerLead(
+  segments: readonly BudgetSegmentInput[],
+  controller: ControllerSettings,
+): (branch: string) => number | undefined {
+  const measured = segments.flatMap((segment) => {
+    const leads = segment.history.reduce((sum, day) => sum + day.leads, 0);
+    const spend = segment.history.reduce((sum, day) => sum + day.spendMicros, 0);
+    return leads >= controller.minLeadsToMeasure && spend > 0
+      ? [{ branch: segment.branch, cpl: spend / leads / MICROS_PER_EURO }]
+      : [];
+  });
+  const all = median(measured.map((m) => m.cpl));
+  const byBranch = new Map<string, number | undefined>();
+  return (branch) => {
+    if (!byBranch.has(branch))
+      byBranch.set(branch, median(measured.filter((m) => m.branch === branch).map((m) => m.cpl)) ?? all);
+    return byBranch.get(branch);
+  };
+}
+
+function actionOf(oldMicros: Micros, newMicros: Micros): BudgetAction {
+  if (newMicros > oldMicros) return 'increase';
+  if (newMicros < oldMicros) return 'decrease';
+  return 'none';
 }
 
 const SKIPPING: readonly GuardrailReason[] = ['kill_switch', 'paused', 'max_changes_per_run'];
@@ -205,18 +423,18 @@ interface ExplainedDecision {
   readonly oldMicros: Micros;
   readonly newMicros: Micros;
   readonly desiredMicros: Micros;
-  readonly reasons: readonly GuardrailReason[];
-  readonly cpl: CplEstimate;
+  readonly reasons: readonly DecisionReason[];
 }
 
 /**
- * One line: what happened, why in brackets, then the numbers behind it, e.g.
- * "+20% (capped from +46%): 7-day avg 11.4 leads/day vs target 18; CPL €23.40 over 14 days".
- * `segmentLimitedMicros` is the amount after the per-segment limits, before the run limits.
+ * One line: what happened, the guardrail that shaped it in brackets, then the numbers behind it, e.g.
+ * "+20% (capped from +46%): model 11.4 leads/day at €300 (€26.30 each, next €32.90); target needs
+ * €461/day; 7-day avg 11.2 vs target 18 (gap +38%)". `segmentLimitedMicros` is the amount after
+ * the per-segment limits, before the run limits.
  */
 export function explainDecision(
   decision: ExplainedDecision,
-  segment: BudgetSegmentInput,
+  basis: string,
   segmentLimitedMicros: Micros,
   settings: GuardrailSettings,
 ): string {
@@ -224,9 +442,8 @@ export function explainDecision(
   if (reasons.includes('kill_switch')) return 'no change: kill switch is on';
   if (reasons.includes('paused')) return 'no change: paused by admin';
 
-  const has = (reason: GuardrailReason): boolean => reasons.includes(reason);
-  const wanted = (amount: Micros): string =>
-    oldMicros > 0 ? percentChange(oldMicros, amount) : formatEuros(Math.max(0, amount));
+  const has = (reason: DecisionReason): boolean => reasons.includes(reason);
+  const wanted = (amount: Micros): string => wantedChange(oldMicros, amount);
   const notes: string[] = [];
   if (has('max_changes_per_run')) {
     notes.push(
@@ -255,36 +472,47 @@ export function explainDecision(
   else if (oldMicros === 0) head = `start at ${formatEuros(newMicros)}`;
   else head = percentChange(oldMicros, newMicros);
   const brackets = notes.length > 0 ? ` (${notes.join('; ')})` : '';
-  return `${head}${brackets}: ${context(segment, decision.cpl, settings)}`;
+  return `${head}${brackets}: ${basis}`;
 }
 
-function context(segment: BudgetSegmentInput, cpl: CplEstimate, settings: GuardrailSettings): string {
-  const cplNote = {
-    measured: `over ${settings.cplLookbackDays} days`,
-    branch_median: '(branch median, too little data)',
-    all_segments_median: '(median of all segments, too little data)',
-    default: '(default, too little data)',
-  }[cpl.source];
-  return (
-    `${settings.recentWindowDays}-day avg ${segment.recentLeadsPerDay.toFixed(1)} leads/day ` +
-    `vs target ${segment.targetLeadsPerDay}; CPL ${formatEuros(cpl.micros)} ${cplNote}`
-  );
+/** A wanted amount as a change when it reads well ("+46%"), else as the amount ("€0.00"). */
+function wantedChange(fromMicros: Micros, toMicros: Micros): string {
+  if (fromMicros > 0 && toMicros > 0 && toMicros <= fromMicros * 5)
+    return percentChange(fromMicros, toMicros);
+  return formatEuros(Math.max(0, toMicros));
 }
 
 /** "+20%", "−8%" (a true minus sign), "+0.4%" when a whole percent would read as 0. */
 function percentChange(fromMicros: Micros, toMicros: Micros): string {
-  const percent = ((toMicros - fromMicros) / fromMicros) * 100;
+  return signedPercent(((toMicros - fromMicros) / fromMicros) * 100);
+}
+
+function signedPercent(percent: number): string {
   const size = Math.abs(percent);
   const digits = size > 0 && size < 0.95 ? size.toFixed(1) : size.toFixed(0);
   return `${percent < 0 ? '−' : '+'}${digits}%`;
 }
 
-function median(values: readonly Micros[]): Micros | undefined {
+/** Euros for an explanation: cents below €100, whole euros above. */
+function euros(amount: number): string {
+  if (!Number.isFinite(amount)) return '∞';
+  return amount < 100 ? `€${amount.toFixed(2)}` : `€${Math.round(amount).toLocaleString('en-US')}`;
+}
+
+function leadsText(leads: number): string {
+  return Number.isInteger(leads) ? String(leads) : leads.toFixed(2);
+}
+
+function mean(values: readonly number[]): number | undefined {
+  return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function median(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const upper = sorted[middle] ?? 0;
-  return sorted.length % 2 === 1 ? upper : Math.round(((sorted[middle - 1] ?? upper) + upper) / 2);
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? upper) + upper) / 2;
 }
 
 function assertInputs(segments: readonly BudgetSegmentInput[]): void {
@@ -293,24 +521,31 @@ function assertInputs(segments: readonly BudgetSegmentInput[]): void {
     if (seen.has(segment.segmentId))
       throw new RangeError(`Segment ${segment.segmentId} appears twice in one run.`);
     seen.add(segment.segmentId);
-    for (const [name, value] of [
-      ['currentBudgetMicros', segment.currentBudgetMicros],
-      ['trailingSpendMicros', segment.trailingSpendMicros],
-      ['trailingLeads', segment.trailingLeads],
-      ['targetLeadsPerDay', segment.targetLeadsPerDay],
-    ] as const) {
-      if (!Number.isSafeInteger(value) || value < 0) {
-        throw new RangeError(
-          `${name} of segment ${segment.segmentId} must be a whole number ≥ 0, got ${value}.`,
-        );
-      }
+    if (!Number.isSafeInteger(segment.currentBudgetMicros) || segment.currentBudgetMicros < 0) {
+      throw new RangeError(
+        `currentBudgetMicros of segment ${segment.segmentId} must be a whole number ≥ 0, got ${segment.currentBudgetMicros}.`,
+      );
     }
     for (const [name, value] of [
+      ['targetLeadsPerDay', segment.targetLeadsPerDay],
       ['recentLeadsPerDay', segment.recentLeadsPerDay],
+      ['leadsOnDate', segment.leadsOnDate],
       ['capacityTotalLeads', segment.capacityTotalLeads],
     ] as const) {
       if (!Number.isFinite(value) || value < 0) {
         throw new RangeError(`${name} of segment ${segment.segmentId} must be a number ≥ 0, got ${value}.`);
+      }
+    }
+    for (const day of segment.history) {
+      if (
+        !Number.isSafeInteger(day.spendMicros) ||
+        day.spendMicros < 0 ||
+        !Number.isSafeInteger(day.leads) ||
+        day.leads < 0
+      ) {
+        throw new RangeError(
+          `history of segment ${segment.segmentId} on ${day.date} needs whole leads and spend ≥ 0, got ${day.leads} leads and ${day.spendMicros} micros.`,
+        );
       }
     }
   }

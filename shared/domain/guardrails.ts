@@ -26,15 +26,6 @@ export const guardrailSettingsSchema = z
     /** A change counts only when it reaches minChangeMicros or minChangeFraction of the budget. */
     minChangeMicros: micros.default(1_000_000),
     minChangeFraction: z.number().min(0).lt(1).default(0.01),
-    /** Days in the recent-leads average the controller compares with the target. */
-    recentWindowDays: z.int().positive().default(7),
-    /** Days of spend and leads behind a segment's measured CPL. */
-    cplLookbackDays: z.int().positive().default(14),
-    /** Below either threshold the measured CPL is too noisy and a fallback is used. */
-    cplMinLeads: z.int().positive().default(10),
-    cplMinSpendMicros: micros.default(50_000_000),
-    /** CPL when no segment has enough data to measure one. */
-    defaultCplMicros: micros.positive().default(25_000_000),
   })
   .refine((settings) => settings.minBudgetMicros <= settings.maxBudgetMicros, {
     message: 'minBudgetMicros must not exceed maxBudgetMicros',
@@ -157,8 +148,10 @@ export interface RunCandidate {
   readonly accountId: string;
   readonly oldMicros: Micros;
   readonly newMicros: Micros;
-  /** Larger first: decides who gets a change slot and cap room first. */
+  /** Larger first: decides who gets a change slot, and cap room when no marginal cost is known. */
   readonly priority: number;
+  /** What one more lead costs at a budget (any currency unit): cap room goes to the cheapest leads first. */
+  readonly marginalCostAt?: (budgetMicros: Micros) => number;
 }
 
 export interface RunLimitedBudget {
@@ -172,7 +165,8 @@ export interface RunLimitedBudget {
  * 1. max changes per run: changes are granted in priority order (largest relative gap first,
  *    then segment id); the rest keep their budget, marked max_changes_per_run;
  * 2. account daily cap: decreases always stand (they only free room); increases get the room
- *    left under the cap in priority order, trimmed to whole cents. A trimmed increase that would
+ *    left under the cap, to the cheapest marginal leads first when every increase knows its
+ *    marginal cost per lead, else in priority order, trimmed to whole cents. A trimmed increase that would
  *    leave the range or fall below the minimum change is dropped, and no budget is ever pushed
  *    below its current value because of the cap. So the sum of new budgets per account stays
  *    ≤ the cap, or ≤ the sum of old budgets when that was already above it.
@@ -205,22 +199,29 @@ export function limitRun(
     const account = ordered.filter((candidate) => candidate.accountId === accountId);
     const newOf = (candidate: RunCandidate): Micros =>
       results.get(candidate.segmentId)?.newMicros ?? candidate.oldMicros;
-    let room =
+    const room =
       cap - account.reduce((sum, candidate) => sum + Math.min(candidate.oldMicros, newOf(candidate)), 0);
-    for (const candidate of account) {
+    const increases = account.filter((candidate) => newOf(candidate) > candidate.oldMicros);
+    const wantedTotal = increases.reduce((sum, c) => sum + newOf(c) - c.oldMicros, 0);
+    if (wantedTotal <= room) continue;
+    const granted = increases.every((candidate) => candidate.marginalCostAt)
+      ? grantByMarginalCost(increases, newOf, room)
+      : grantInOrder(increases, newOf, room);
+    let left = room;
+    for (const candidate of increases) {
       const wanted = newOf(candidate) - candidate.oldMicros;
-      if (wanted <= 0) continue;
-      if (wanted <= room) {
-        room -= wanted;
+      const grant = Math.min(granted.get(candidate.segmentId) ?? 0, Math.max(0, left));
+      if (grant >= wanted) {
+        left -= wanted;
         continue;
       }
-      let trimmed = floorToCents(candidate.oldMicros + Math.max(0, room));
+      let trimmed = floorToCents(candidate.oldMicros + grant);
       const valid =
         trimmed > candidate.oldMicros &&
         isInRange(trimmed, settings) &&
         !isBelowMinChange(trimmed - candidate.oldMicros, candidate.oldMicros, settings);
       if (!valid) trimmed = candidate.oldMicros;
-      room -= trimmed - candidate.oldMicros;
+      left -= trimmed - candidate.oldMicros;
       results.set(candidate.segmentId, { newMicros: trimmed, reason: 'account_cap' });
     }
   }
@@ -229,4 +230,57 @@ export function limitRun(
     const result = results.get(candidate.segmentId) ?? { newMicros: candidate.oldMicros, reason: null };
     return { segmentId: candidate.segmentId, ...result };
   });
+}
+
+/** Cap room in priority order: each increase whole while it fits, the first that doesn't gets the rest. */
+function grantInOrder(
+  increases: readonly RunCandidate[],
+  newOf: (candidate: RunCandidate) => Micros,
+  room: Micros,
+): Map<string, Micros> {
+  const granted = new Map<string, Micros>();
+  let left = Math.max(0, room);
+  for (const candidate of increases) {
+    const grant = Math.min(newOf(candidate) - candidate.oldMicros, left);
+    granted.set(candidate.segmentId, grant);
+    left -= grant;
+  }
+  return granted;
+}
+
+const CAP_STEPS = 20;
+
+/**
+ * Cap room to the cheapest marginal leads first: each wanted increase is cut into equal steps,
+ * each priced at the marginal cost per lead in its middle, and the steps are granted cheapest
+ * first while room lasts. With costs rising with budget (diminishing returns) this equalises the
+ * marginal cost across the account's segments, which is what buys the most leads for the cap.
+ */
+function grantByMarginalCost(
+  increases: readonly RunCandidate[],
+  newOf: (candidate: RunCandidate) => Micros,
+  room: Micros,
+): Map<string, Micros> {
+  const steps = increases.flatMap((candidate) => {
+    const wanted = newOf(candidate) - candidate.oldMicros;
+    const size = Math.max(wanted / CAP_STEPS, 10_000);
+    const count = Math.ceil(wanted / size);
+    return Array.from({ length: count }, (_, k) => {
+      const amount = Math.min(size, wanted - k * size);
+      const cost = candidate.marginalCostAt?.(candidate.oldMicros + k * size + amount / 2) ?? 0;
+      return { segmentId: candidate.segmentId, amount, cost };
+    });
+  });
+  steps.sort(
+    (a, b) => a.cost - b.cost || (a.segmentId < b.segmentId ? -1 : a.segmentId > b.segmentId ? 1 : 0),
+  );
+  const granted = new Map<string, Micros>();
+  let left = Math.max(0, room);
+  for (const step of steps) {
+    const grant = Math.min(step.amount, left);
+    if (grant <= 0) break;
+    granted.set(step.segmentId, (granted.get(step.segmentId) ?? 0) + grant);
+    left -= grant;
+  }
+  return granted;
 }

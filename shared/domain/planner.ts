@@ -27,6 +27,9 @@ export interface PlanInput {
   readonly targetUtilization?: number | string;
   /** Leads the segment got on `date`; 0 for a segment without leads (it still gets a plan). */
   readonly actualLeads: number;
+  /** Leads over the recent window ending at `date`, and the window's length in days. */
+  readonly recentLeads: number;
+  readonly recentDays: number;
   /** The override active on `date` (see selectActiveOverride); it wins over capacity. */
   readonly override?: { readonly id: string; readonly targetLeadsPerDay: number } | null;
 }
@@ -40,6 +43,8 @@ export interface SegmentPlan {
   readonly target_source: 'capacity' | 'override';
   readonly override_id: string | null;
   readonly actual_leads: number;
+  /** Average leads a day over the recent window, 2 decimals: what the gap is measured on. */
+  readonly recent_leads_per_day: number;
   readonly lead_gap: number;
   readonly lead_gap_percentage: number;
 }
@@ -68,11 +73,13 @@ export function selectActiveOverride<T extends TargetOverride>(
  * Plans one segment for one day. An inactive segment gets no plan (null): it is not steered, so
  * a target would only show up as a false gap on the dashboard and in alerts.
  *
- * target = floor(capacity × utilization), computed in integer hundredths × thousandths so that
- * 10 × 0.8 is exactly 8; an active override replaces it (an override of 0 is a real target).
- * lead_gap_percentage = gap / target × 100, rounded half away from zero to 2 decimals; with a
- * target of 0 it is 0 when there were no leads either and −100 otherwise (the gap is all surplus,
- * and a finite number keeps the numeric(8, 2) column and the charts sane).
+ * target = capacity × utilization floored to hundredths of a lead (a capacity of 1.0 at 0.8 is a
+ * target of 0.80 a day, not 0), computed in integer hundredths × thousandths so that 10 × 0.8 is
+ * exactly 8; an active override replaces it (an override of 0 is a real target).
+ * The gap is the one the controller acts on: target − the recent average (7 days by default),
+ * not one noisy day. lead_gap_percentage = gap / target × 100, rounded half away from zero to 2
+ * decimals; with a target of 0 it is 0 when there were no leads either and −100 otherwise (the
+ * gap is all surplus, and a finite number keeps the numeric(8, 2) column and the charts sane).
  */
 export function planSegment(input: PlanInput): SegmentPlan | null {
   if (!input.isActive) return null;
@@ -87,25 +94,31 @@ export function planSegment(input: PlanInput): SegmentPlan | null {
     throw new RangeError(`targetUtilization must be above 0 and at most 1, got ${input.targetUtilization}.`);
   }
   assertCount(input.actualLeads, 'actualLeads');
+  assertCount(input.recentLeads, 'recentLeads');
+  if (!Number.isSafeInteger(input.recentDays) || input.recentDays < 1)
+    throw new RangeError(`recentDays must be a whole number of days ≥ 1, got ${input.recentDays}.`);
 
   const override = input.override ?? null;
   if (override) assertCount(override.targetLeadsPerDay, 'override.targetLeadsPerDay');
-  const target = override
-    ? override.targetLeadsPerDay
-    : Math.floor((capacityHundredths * utilizationThousandths) / 100_000);
-  const gap = target - input.actualLeads;
+  // Everything in hundredths of a lead, so the gap's two decimals are exact.
+  const targetHundredths = override
+    ? override.targetLeadsPerDay * 100
+    : Math.floor((capacityHundredths * utilizationThousandths) / 1000);
+  const recentHundredths = Math.round((input.recentLeads * 100) / input.recentDays);
+  const gapHundredths = targetHundredths - recentHundredths;
 
   return {
     segment_id: input.segmentId,
     date: input.date,
     capacity_total_leads: capacityHundredths / 100,
     target_utilization: utilizationThousandths / 1000,
-    target_leads_per_day: target,
+    target_leads_per_day: targetHundredths / 100,
     target_source: override ? 'override' : 'capacity',
     override_id: override ? override.id : null,
     actual_leads: input.actualLeads,
-    lead_gap: gap,
-    lead_gap_percentage: gapPercentage(gap, target),
+    recent_leads_per_day: recentHundredths / 100,
+    lead_gap: gapHundredths / 100,
+    lead_gap_percentage: gapPercentage(gapHundredths, targetHundredths),
   };
 }
 
@@ -114,6 +127,7 @@ export function planSegments(inputs: readonly PlanInput[]): SegmentPlan[] {
   return inputs.map(planSegment).filter((plan): plan is SegmentPlan => plan !== null);
 }
 
+/** Gap and target in the same unit (hundredths of a lead). */
 function gapPercentage(gap: number, target: number): number {
   if (target === 0) return gap === 0 ? 0 : -100;
   // Integer hundredths of a percent, rounded half away from zero.

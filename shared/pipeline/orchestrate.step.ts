@@ -3,20 +3,14 @@ import type { BudgetChange, CampaignBudget, CampaignRef } from '../ads/ads-chann
 import '../ads/google-ads.loader.ts';
 import { type BudgetDecision, type BudgetSegmentInput, decideBudgets } from '../domain/budget-controller.ts';
 import { splitBudget } from '../domain/budget-split.ts';
-import { guardrailSettingsSchema } from '../domain/guardrails.ts';
 import { eurosFromMicros, formatEuros, type Micros, microsFromEuros } from '../domain/money.ts';
-import { InputError } from '../runtime/errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { recordedStep } from './recorded-step.ts';
+import { loadRunSettings } from './settings.repository.ts';
 import type { StepInput } from './step-input.ts';
 
 const channel = 'google_ads';
 const decimal = z.union([z.number(), z.string()]).transform(Number);
-
-const settingsSchema = z.object({
-  kill_switch: z.object({ enabled: z.boolean() }).default({ enabled: false }),
-  guardrails: z.record(z.string(), z.unknown()).default({}),
-});
 
 const segmentSchema = z.object({
   segment_id: z.uuid(),
@@ -24,11 +18,21 @@ const segmentSchema = z.object({
   branch: z.string(),
   paused: z.boolean(),
   plan_id: z.uuid(),
-  target_leads_per_day: z.number().int(),
+  target_leads_per_day: decimal,
+  recent_leads_per_day: decimal,
+  actual_leads: z.number().int(),
   capacity_total_leads: decimal,
-  average_leads: decimal,
-  lookback_leads: z.number().int(),
-  lookback_spend_micros: decimal,
+  history: z.array(
+    z.object({
+      date: z.string(),
+      leads: z.number().int(),
+      spend_micros: z.number().int(),
+      budget_micros: z.number().int().nullable(),
+      lost_share: decimal.nullable(),
+    }),
+  ),
+  revenue: decimal,
+  decided_leads: z.number().int(),
   campaigns: z.array(z.object({ customer_id: z.string(), campaign_id: z.string() })).min(1),
   decision: z
     .object({
@@ -43,7 +47,7 @@ const segmentSchema = z.object({
 });
 type SegmentRow = z.infer<typeof segmentSchema>;
 
-type LogStatus = 'applying' | 'applied' | 'clamped' | 'skipped' | 'failed' | 'dry_run';
+type LogStatus = 'applying' | 'applied' | 'clamped' | 'adopted' | 'skipped' | 'failed' | 'dry_run';
 
 interface LogRow {
   readonly segment_id: string;
@@ -83,21 +87,12 @@ interface Change {
 export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'orchestrate', input, async (runId) => {
     const { db } = runtime;
-    const stored = settingsSchema.parse(await db.rpc('lfi_settings_get'));
-    const parsedSettings = guardrailSettingsSchema.safeParse({
-      ...stored.guardrails,
-      killSwitch: stored.kill_switch.enabled,
-    });
-    if (!parsedSettings.success) {
-      throw new InputError(`lfi_settings.guardrails is invalid: ${parsedSettings.error.message}`);
-    }
-    const settings = parsedSettings.data;
+    const settings = await loadRunSettings(db);
     const segments = z.array(segmentSchema).parse(
       await db.rpc('lfi_orchestration_inputs', {
         p_date: input.date,
         p_channel: channel,
-        p_lookback_days: settings.cplLookbackDays,
-        p_average_days: settings.recentWindowDays,
+        p_lookback_days: settings.controller.lookbackDays,
       }),
     );
 
@@ -143,16 +138,36 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
             row.decision.explanation,
           ),
         );
-      } else if (row.last_set_budget !== null && microsFromEuros(row.last_set_budget) !== currentMicros) {
-        skip(
-          `skipped: budget changed outside LFI (LFI set ${formatEuros(microsFromEuros(row.last_set_budget))}, now ${formatEuros(currentMicros)}); not overwritten tonight`,
+      } else if (
+        !row.paused &&
+        !settings.guardrails.killSwitch &&
+        row.last_set_budget !== null &&
+        microsFromEuros(row.last_set_budget) !== currentMicros
+      ) {
+        // Changed by hand in the ads account: that amount is the new baseline; steering resumes
+        // from it tomorrow (an admin who wants LFI to keep off pauses the segment; with the
+        // kill switch on nothing is decided at all).
+        const lastSet = microsFromEuros(row.last_set_budget);
+        rows.push(
+          logRow(
+            row,
+            lastSet,
+            currentMicros,
+            'no_change',
+            'adopted',
+            `adopted: budget changed outside LFI (LFI set ${formatEuros(lastSet)}, now ${formatEuros(currentMicros)}); kept as the new baseline, steering resumes from it tomorrow`,
+          ),
         );
       } else {
         candidates.push({ row, budgets: segmentBudgets, currentMicros });
       }
     }
 
-    const decisions = decideBudgets(candidates.map(toControllerInput), settings);
+    const decisions = decideBudgets(
+      candidates.map(toControllerInput),
+      settings.guardrails,
+      settings.controller,
+    );
     const changes: Change[] = [];
     decisions.forEach((decision, index) => {
       const candidate = candidates[index];
@@ -208,13 +223,22 @@ async function currentBudgets(
 function toControllerInput({ row, currentMicros }: Candidate): BudgetSegmentInput {
   return {
     segmentId: row.segment_id,
+    code: row.code,
     branch: row.branch,
     accountId: row.campaigns[0]?.customer_id ?? '',
     currentBudgetMicros: currentMicros,
     targetLeadsPerDay: row.target_leads_per_day,
-    recentLeadsPerDay: row.average_leads,
-    trailingSpendMicros: row.lookback_spend_micros,
-    trailingLeads: row.lookback_leads,
+    recentLeadsPerDay: row.recent_leads_per_day,
+    leadsOnDate: row.actual_leads,
+    history: row.history.map((day) => ({
+      date: day.date,
+      leads: day.leads,
+      spendMicros: day.spend_micros,
+      budgetMicros: day.budget_micros,
+      budgetLostImpressionShare: day.lost_share,
+    })),
+    valuePerLeadMicros:
+      row.decided_leads > 0 ? Math.round(microsFromEuros(row.revenue) / row.decided_leads) : null,
     capacityTotalLeads: row.capacity_total_leads,
     isPaused: row.paused,
   };
@@ -283,7 +307,7 @@ function decisionRow({ candidate, decision }: Change, status: LogStatus): LogRow
     candidate.row,
     decision.oldMicros,
     decision.newMicros,
-    decision.action_type,
+    actionTypes[decision.action],
     status,
     decision.explanation,
   );
@@ -330,5 +354,7 @@ function counts(segments: number, rows: readonly LogRow[], alreadyDecided: numbe
     failed: by((r) => r.status === 'failed'),
   };
 }
+
+const actionTypes = { increase: 'budget_increase', decrease: 'budget_decrease', none: 'no_change' } as const;
 
 const key = (customerId: string, campaignId: string) => `${customerId}/${campaignId}`;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { planSegments, selectActiveOverride } from '../domain/planner.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { recordedStep } from './recorded-step.ts';
+import { loadControllerSettings } from './settings.repository.ts';
 import type { StepInput } from './step-input.ts';
 
 const decimal = z.union([z.number(), z.string()]);
@@ -12,6 +13,7 @@ const planInputSchema = z.object({
   target_utilization: decimal,
   capacity_total_leads: decimal,
   actual_leads: z.number().int(),
+  recent_leads: z.number().int(),
   overrides: z.array(
     z.object({
       id: z.uuid(),
@@ -27,9 +29,10 @@ const planInputSchema = z.object({
 /** Plan: a target from capacity (or an active override) and the gap, for every active segment. */
 export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'plan', input, async () => {
+    const { recentDays } = await loadControllerSettings(runtime.db);
     const rows = z
       .array(planInputSchema)
-      .parse(await runtime.db.rpc('lfi_plan_inputs', { p_date: input.date }));
+      .parse(await runtime.db.rpc('lfi_plan_inputs', { p_date: input.date, p_recent_days: recentDays }));
     const plans = planSegments(
       rows.map((row) => {
         const override = selectActiveOverride(
@@ -50,6 +53,8 @@ export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInp
           capacityTotalLeads: row.capacity_total_leads,
           targetUtilization: row.target_utilization,
           actualLeads: row.actual_leads,
+          recentLeads: row.recent_leads,
+          recentDays,
           override: override ?? null,
         };
       }),
@@ -58,7 +63,7 @@ export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInp
     return {
       segments_planned: plans.length,
       overrides_used: plans.filter((plan) => plan.target_source === 'override').length,
-      target_total: plans.reduce((sum, plan) => sum + plan.target_leads_per_day, 0),
+      target_total: Math.round(plans.reduce((sum, plan) => sum + plan.target_leads_per_day, 0) * 100) / 100,
       actual_total: plans.reduce((sum, plan) => sum + plan.actual_leads, 0),
       segments_below_target: plans.filter((plan) => plan.lead_gap > 0).length,
     };

@@ -79,6 +79,10 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
       });
     }
     fake.rejectBudgets.add(budgetResource(account, '9002'));
+    // A week of spend just under each budget, so the controller has data to act on (no data: no change).
+    for (const [, customerId, campaignId] of campaigns)
+      for (let day = 13; day <= 22; day++)
+        fake.metrics.set(`${customerId}/${campaignId}/2026-11-${day}`, { cost_micros: 19_500_000, clicks: 15 });
     const logger = jsonLogger('lfi', { level: 'debug', write: (line) => logged.push(line) });
     // The boundary double as the library behaves: its errors carry the request, headers and all.
     const ads = new GoogleAdsChannel({
@@ -217,7 +221,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
     expect(plan?.budget).toBe('20.00');
   });
 
-  it('leaves a budget changed by hand in Google Ads alone the next night', async () => {
+  it('adopts a budget changed by hand in Google Ads as the baseline the next night, sending nothing for it', async () => {
     const set = amount(account, '9006');
     fake.budgets.set(budgetResource(account, '9006'), { amountMicros: 33_000_000 });
     fake.requests.length = 0;
@@ -226,7 +230,8 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
 
     const log = await decisions('2026-11-21');
     expect(log.find((d) => d.segment === 'schilder-drenthe')).toMatchObject({
-      status: 'skipped',
+      status: 'adopted',
+      new_value: '33.00',
       explanation: expect.stringContaining('budget changed outside LFI'),
     });
     expect(set).not.toBe(33_000_000);

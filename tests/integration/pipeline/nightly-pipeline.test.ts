@@ -64,7 +64,8 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
 
   const plans = (date: string) =>
     db.query<{ code: string; target_leads_per_day: number; lead_gap: number; budget: string | null }>(
-      `select s.code, p.target_leads_per_day, p.lead_gap, p.lead_gap_percentage::text,
+      `select s.code, p.target_leads_per_day::float8 as target_leads_per_day, p.lead_gap::float8 as lead_gap,
+              p.lead_gap_percentage::text,
               p.actual_daily_budget_google_ads::text as budget, p.target_source
          from public.lead_segment_plans p join public.lead_segments s on s.id = p.segment_id
         where p.date = $1 order by s.code`,
@@ -161,7 +162,7 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
     expect(changed.map(([id]) => id)).toEqual([victim.campaign_id]);
   });
 
-  it('does not overwrite a budget someone changed by hand since LFI last set it', async () => {
+  it('adopts a budget someone changed by hand as the new baseline, and steers from it the next night', async () => {
     const lastApplied = (await decisions('2026-11-21')).find(
       (d) => d.status === 'applied' || d.status === 'clamped',
     );
@@ -178,9 +179,22 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
     );
     await runSteps(runtime, '2026-11-22');
     const decision = (await decisions('2026-11-22')).find((d) => d.code === lastApplied.code);
-    expect(decision?.status).toBe('skipped');
-    expect(decision?.explanation).toMatch(/changed outside LFI/);
+    expect(decision?.status).toBe('adopted');
+    expect(decision?.explanation).toMatch(/changed outside LFI.*new baseline/);
+    expect(Number(decision?.new_value)).toBe(byHand / 1_000_000);
     expect((await budgets())[campaign.campaignId]).toBe(byHand);
+    const [plan] = await db.query<{ budget: string }>(
+      `select p.actual_daily_budget_google_ads::text as budget from public.lead_segment_plans p
+        where p.segment_id = $1 and p.date = '2026-11-22'`,
+      [lastApplied.segment_id],
+    );
+    expect(Number(plan?.budget)).toBe(byHand / 1_000_000);
+
+    // The next night the adopted amount is LFI's baseline: the segment is steered again, not skipped.
+    await runSteps(runtime, '2026-11-23', true);
+    const next = (await decisions('2026-11-23')).find((d) => d.code === lastApplied.code);
+    expect(next?.explanation).not.toMatch(/changed outside LFI/);
+    expect(Number(next?.old_value)).toBe(byHand / 1_000_000);
   });
 
   it('decides and logs a dry run without changing a budget or a plan, and a later real run still applies', async () => {
@@ -237,8 +251,7 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
       await runSteps(runtime, date);
       const logged = await decisions(date);
       expect(logged.every((d) => d.old_value === d.new_value && d.status === 'skipped')).toBe(true);
-      // Budgets that earlier tests' runs moved since LFI last set them are skipped for that reason first.
-      const decided = logged.filter((d) => !/changed outside LFI/.test(d.explanation));
+      const decided = logged;
       expect(decided.length).toBeGreaterThan(0);
       expect(decided.every((d) => /kill switch/i.test(d.explanation))).toBe(true);
       expect(await budgets()).toEqual(before);
