@@ -37,18 +37,20 @@ const MAX_PROPOSAL_MICROS = 1_000_000 * 1_000_000;
 export const controllerSettingsSchema = z.strictObject({
   name: z.enum(['default', 'plan']).default('default'),
   /** Days of history behind the response model. */
-  lookbackDays: z.int().min(7).max(92).default(28),
+  lookbackDays: z.int().min(7).max(92).default(56),
   /** Days of the recent window: the realized average the gap is measured on, and the model's feedback. */
   recentDays: z.int().min(1).max(28).default(7),
-  halfLifeDays: z.number().positive().default(14),
+  halfLifeDays: z.number().positive().default(28),
   /** Leads per euro fall with spend: leads ∝ spend^elasticity. */
   elasticity: z.number().gt(0).lte(1).default(0.8),
   /** Weight of the branch's cost per lead in a segment's fit, in leads. */
   priorLeads: z.number().positive().default(5),
-  /** Recent leads this many standard deviations off the model: the recent days set the model. */
-  recentErrorZ: z.number().positive().default(3),
+  /** Leads since some day this many standard deviations off the model: the level moved then. */
+  changeZ: z.number().positive().default(3.5),
   /** A move smaller than this share of the budget is not made (the model's own margin may widen it). */
   deadband: z.number().min(0).lt(1).default(0.04),
+  /** The model's margin, in standard errors of its estimate: a smaller move is noise, not news. */
+  marginStandardErrors: z.number().min(0).default(1),
   /** Leads a segment needs in the lookback before its cost per lead counts toward its branch's. */
   minLeadsToMeasure: z.int().positive().default(10),
   /** Cost per lead when no segment has been measured yet. */
@@ -307,7 +309,7 @@ function modelRule(
   // How far the model can be off: one standard error of its scale, in budget terms.
   const margin = Math.max(
     controller.deadband,
-    1 / (model.elasticity * Math.sqrt(Math.max(model.effectiveLeads, 1))),
+    controller.marginStandardErrors / (model.elasticity * Math.sqrt(Math.max(model.effectiveLeads, 1))),
   );
   if (current > 0 && desired !== current && Math.abs(desired - current) < margin * current) {
     reasons.push('within_margin');

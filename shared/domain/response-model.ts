@@ -31,12 +31,10 @@ export interface ModelSettings {
   readonly elasticity: number;
   /** Weight of a day halves every this many days back. */
   readonly halfLifeDays: number;
-  /** Days of the recent window whose error the feedback looks at. */
-  readonly recentDays: number;
   /** Strength of the branch prior, in leads. */
   readonly priorLeads: number;
-  /** |z| of the recent error above which the recent days alone set the scale. */
-  readonly recentErrorZ: number;
+  /** |z| of a shift in level above which only the days since the shift set the scale. */
+  readonly changeZ: number;
 }
 
 export interface ResponseModel {
@@ -45,13 +43,13 @@ export interface ResponseModel {
   readonly elasticity: number;
   /** Weighted leads behind the fit (prior excluded): how much to trust it. */
   readonly effectiveLeads: number;
-  /** Days used (spend > 0, not an outage). */
+  /** Days the fit used (spend > 0, not an outage, since the last change of level). */
   readonly days: number;
   /** Days left out: leads without cost (missing cost data) or no leads where many were due (tracking outage). */
   readonly excludedDays: number;
-  /** The recent error, as observed ÷ expected leads since the likeliest change point, and whether it was acted on. */
-  readonly recentRatio: number;
-  readonly recentErrorActedOn: boolean;
+  /** The level moved this many days ago (null: no change found), by this ratio (leads seen ÷ expected). */
+  readonly changeDaysAgo: number | null;
+  readonly changeRatio: number;
 }
 
 /** Leads expected a day at `spendEuros`. */
@@ -84,17 +82,15 @@ export function spendAtMarginalCost(model: ResponseModel, maxEuros: number): num
  * of 0 then has a chance below 1%: a tracking outage, not a market). Returns null when no day
  * is usable.
  *
- * Feedback: when the recent days' leads differ from what the fit expects at their spend by more
- * than `recentErrorZ` standard deviations (a cost shock, a new competitor), the scale is set from
- * the recent days alone, so the controller follows a real change within days instead of waiting
- * for the weights to forget.
+ * Feedback: the model's error on recent days (what it did not predict) is tested for a shift in
+ * level; a real one restarts the fit from where it happened.
  */
 export function fitResponseModel(
   days: readonly SegmentDay[],
   priorCostPerLeadEuros: number,
   settings: ModelSettings,
 ): ResponseModel | null {
-  const { elasticity, halfLifeDays, recentDays, priorLeads, recentErrorZ } = settings;
+  const { elasticity, halfLifeDays, priorLeads, changeZ } = settings;
   const withSpend = days
     .map((day, index) => ({
       leads: day.leads,
@@ -124,29 +120,44 @@ export function fitResponseModel(
   if (usable.length === 0) return null;
   const overall = weightedFit(usable, priorScale, priorLeads);
 
-  // The change point: of the last 1..recentDays days, the stretch whose leads are furthest from
-  // the fit, in standard deviations (the likelihood-ratio choice for a shift in level).
-  let change = { z: 0, observed: 0, expected: 0, driver: 0 };
+  // The change point: the split of the days into before and after where the after-stretch's
+  // leads are furthest from one common level, in standard deviations (the likelihood-ratio
+  // choice for a shift in level). Beyond the threshold the level has moved (a cost shock, a new
+  // competitor): only the days since count, so the model follows the change within days instead
+  // of waiting for the weights to forget it.
+  const total = usable.reduce(
+    (sum, day) => ({ leads: sum.leads + day.leads, driver: sum.driver + day.driver }),
+    {
+      leads: 0,
+      driver: 0,
+    },
+  );
+  const pooled = total.driver > 0 ? total.leads / total.driver : 0;
+  let change = { z: 0, days: 0, observed: 0, expected: 0 };
   let observed = 0;
   let driver = 0;
-  for (const day of usable.filter((d) => d.age < recentDays).reverse()) {
+  for (const [index, day] of [...usable].reverse().entries()) {
+    if (index === usable.length - 1) break; // the before-stretch must keep a day
     observed += day.leads;
     driver += day.driver;
-    const expected = overall.scale * driver;
-    const z = expected > 0 ? (observed - expected) / Math.sqrt(expected) : 0;
-    if (Math.abs(z) > Math.abs(change.z)) change = { z, observed, expected, driver };
+    const expected = pooled * driver;
+    const variance = expected * (1 - driver / total.driver);
+    const z = variance > 0 ? (observed - expected) / Math.sqrt(variance) : 0;
+    if (Math.abs(z) > Math.abs(change.z)) change = { z, days: index + 1, observed, expected };
   }
-  const actOn = Math.abs(change.z) > recentErrorZ;
-  // Acting on the recent error: the changed stretch's own scale, held to the fit by one lead's worth.
-  const scale = actOn ? (1 + change.observed) / (1 / overall.scale + change.driver) : overall.scale;
+  const actOn = Math.abs(change.z) > changeZ;
+  const since = actOn ? usable.slice(-change.days) : usable;
+  // After a change, the days since speak for themselves; the old level holds them by one lead.
+  const fitted = actOn ? weightedFit(since, overall.scale, 1) : overall;
+  const scale = fitted.scale;
 
   return {
     scale,
     elasticity,
-    effectiveLeads: actOn ? change.observed : overall.leads,
-    days: usable.length,
+    effectiveLeads: fitted.leads,
+    days: since.length,
     excludedDays: days.length - usable.length,
-    recentRatio: change.expected > 0 ? change.observed / change.expected : 1,
-    recentErrorActedOn: actOn,
+    changeDaysAgo: actOn ? change.days : null,
+    changeRatio: change.expected > 0 ? change.observed / change.expected : 1,
   };
 }

@@ -286,7 +286,7 @@ describe('settings', () => {
     });
     expect(controllerSettingsSchema.parse({})).toMatchObject({
       name: 'default',
-      lookbackDays: 28,
+      lookbackDays: 56,
       recentDays: 7,
     });
   });
