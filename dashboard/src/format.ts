@@ -19,6 +19,12 @@ export function number(value: number | null | undefined, language: Language, dig
   }).format(value);
 }
 
+/** Leads a day: targets and averages carry up to two decimals (0,8 a day is a real target). */
+export function leads(value: number | null | undefined, language: Language): string {
+  if (value === null || value === undefined) return '—';
+  return new Intl.NumberFormat(locale(language), { maximumFractionDigits: 2 }).format(value);
+}
+
 export function percent(value: number | null | undefined, language: Language): string {
   if (value === null || value === undefined) return '—';
   const sign = value > 0 ? '+' : '';

@@ -4,7 +4,7 @@ import type { DashboardConfig } from '../../shared/dashboard/dashboard-assets.ts
 import { type Api, type Auth, apiClient, createAuth } from './api.ts';
 import { lineChart, type Series } from './charts.ts';
 import { announce, confirmDialog, h } from './dom.ts';
-import { day, euros, gapClass, locale, moment, number, percent, place } from './format.ts';
+import { day, euros, gapClass, leads, locale, moment, number, percent, place } from './format.ts';
 import { dictionaries, fill, type Language, type Words } from './i18n.ts';
 import type { Decision, Override, Plan, Segment, Stats, Status } from './types.ts';
 
@@ -266,7 +266,7 @@ function overview(market: Market): HTMLElement {
             plan?.target_source === 'override' ? h('span', { class: 'tag' }, t.override) : null,
           ),
           h('td', { class: 'num' }, number(s.overview.capacity_total_leads, language, 1)),
-          h('td', { class: 'num', 'data-field': 'target' }, number(plan?.target_leads_per_day, language)),
+          h('td', { class: 'num', 'data-field': 'target' }, leads(plan?.target_leads_per_day, language)),
           h('td', { class: 'num', 'data-field': 'yesterday' }, number(s.overview.leads_yesterday, language)),
           h('td', { class: 'num' }, number(s.overview.leads_7d_avg, language, 1)),
           h(
@@ -336,7 +336,7 @@ function summary(segments: readonly Segment[]): HTMLElement {
     'dl',
     { class: 'kpis' },
     kpi(t.segments, number(segments.length, language), { 'data-kpi': 'segments' }),
-    kpi(t.targetTotal, number(sum(segments.map((s) => s.latest_plan?.target_leads_per_day)), language), {
+    kpi(t.targetTotal, leads(sum(segments.map((s) => s.latest_plan?.target_leads_per_day)), language), {
       'data-kpi': 'target',
     }),
     kpi(t.leadsYesterdayTotal, number(sum(segments.map((s) => s.overview.leads_yesterday)), language), {
@@ -490,7 +490,7 @@ async function segmentView(id: string): Promise<HTMLElement> {
       kpi(t.capacity, number(segment.overview.capacity_total_leads, language, 1)),
       kpi(
         segment.latest_plan?.target_source === 'override' ? `${t.target} (${t.override})` : t.target,
-        number(segment.latest_plan?.target_leads_per_day, language),
+        leads(segment.latest_plan?.target_leads_per_day, language),
         { 'data-field': 'target' },
       ),
       kpi(t.actualYesterday, number(segment.overview.leads_yesterday, language), {

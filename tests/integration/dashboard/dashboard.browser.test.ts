@@ -173,7 +173,7 @@ describe('the Growth Engine dashboard in a real browser', () => {
 
     expect((await runNightlyLocally(runtime, { date: '2026-11-24' })).status).toBe('SUCCEEDED');
     const [plan] = await db.query<{ target_leads_per_day: number; target_source: string }>(
-      `select target_leads_per_day, target_source from public.lead_segment_plans where segment_id = $1 and date = '2026-11-24'`,
+      `select target_leads_per_day::float8 as target_leads_per_day, target_source from public.lead_segment_plans where segment_id = $1 and date = '2026-11-24'`,
       [segment.id],
     );
     expect(plan).toEqual({ target_leads_per_day: 77, target_source: 'override' });
