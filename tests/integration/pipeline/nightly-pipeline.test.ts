@@ -212,6 +212,27 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
     expect(real.some((d) => d.status === 'applied' || d.status === 'clamped')).toBe(true);
   });
 
+  it('changes nothing after a week without leads or cost (a tracking outage), and says why', async () => {
+    // A week after the demo's last day, with a report that has no cost and no new leads.
+    const date = '2026-12-05';
+    const silent: AdsChannel = {
+      ...market,
+      name: market.name,
+      dailyMetrics: async () => [],
+      currentBudgets: (...args) => market.currentBudgets(...args),
+      applyBudgetChanges: (...args) => market.applyBudgetChanges(...args),
+    };
+    const before = await budgets();
+    await runSteps(await runtimeWith(silent), date);
+    const logged = await decisions(date);
+    expect(logged.length).toBeGreaterThan(0);
+    expect(await budgets()).toEqual(before);
+    for (const decision of logged) {
+      expect(decision).toMatchObject({ status: 'skipped', action_type: 'no_change' });
+      expect(decision.explanation).toMatch(/no leads and no ad cost in the last 7 days: no data is no signal/);
+    }
+  });
+
   it('settles a change that landed before a crash as applied, without sending it again', async () => {
     const date = '2026-11-19';
     const sent: BudgetChange[] = [];
