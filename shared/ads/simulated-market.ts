@@ -96,6 +96,9 @@ const metricsSchema = z.array(
     costMicros: z.number().int(),
     clicks: z.number().int(),
     conversions: z.number(),
+    budgetMicros: z.number().int().nonnegative(),
+    // Absent for days simulated before the market kept it.
+    searchBudgetLostImpressionShare: z.number().min(0).max(1).optional(),
   }),
 );
 const applyResultsSchema = z.array(z.object({ ok: z.boolean(), error: z.string().nullable() }));

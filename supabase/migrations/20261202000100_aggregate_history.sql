@@ -14,7 +14,7 @@ alter table public.ads_campaign_daily_metrics
   add column search_budget_lost_impression_share numeric(5, 4)
     check (search_budget_lost_impression_share between 0 and 1);
 comment on column public.ads_campaign_daily_metrics.budget_micros is
-  'The campaign''s daily budget in force that day, in micros, as the report gave it; null: not reported.';
+  'The campaign''s daily budget in force that day, in micros, as first reported (later fetches do not overwrite it); null: not reported.';
 comment on column public.ads_campaign_daily_metrics.search_budget_lost_impression_share is
   'Share (0..1) of the day''s search impressions the campaign lost to a too-small budget; null: not reported.';
 
@@ -85,8 +85,11 @@ begin
 
   -- The report restates cost for recent days: the latest fetch overwrites. Within one payload the
   -- last row for a campaign and day wins (an upsert may not touch the same row twice). The day's
-  -- budget and budget-lost impression share are optional (null: not reported); a fetch that does
-  -- not report them keeps what an earlier fetch did.
+  -- budget and budget-lost impression share are optional (null: not reported). The share is a
+  -- metric of the day, restated like cost; a fetch without it keeps the earlier one. The budget is
+  -- kept as first reported: Google gives a campaign's budget as it is at fetch time, not as it was
+  -- that day, and the first fetch (the night after the day, before Orchestrate changes anything)
+  -- is the one that sees the budget the day ran on; later fetches would rewrite it with tonight's.
   insert into public.ads_campaign_daily_metrics as m
     (channel, customer_id, campaign_id, date, cost_micros, clicks, conversions, budget_micros,
      search_budget_lost_impression_share, fetched_at)
@@ -110,7 +113,7 @@ begin
   on conflict (channel, customer_id, campaign_id, date) do update
     set cost_micros = excluded.cost_micros, clicks = excluded.clicks,
         conversions = excluded.conversions,
-        budget_micros = coalesce(excluded.budget_micros, m.budget_micros),
+        budget_micros = coalesce(m.budget_micros, excluded.budget_micros),
         search_budget_lost_impression_share =
           coalesce(excluded.search_budget_lost_impression_share, m.search_budget_lost_impression_share),
         fetched_at = excluded.fetched_at;

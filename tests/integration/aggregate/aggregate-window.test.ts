@@ -369,15 +369,22 @@ describe.each(databaseLanes)('lfi_aggregate_window on $name', (lane) => {
         google_ads_budget_lost_impression_share: null,
       });
 
-      // Recomputed on every run, like cost: 102's day is restated; a fetch without 101's budget keeps it.
+      // Recomputed on every run, like cost. The share is restated; the budget stays as first reported
+      // (Google gives today's budget for every day of the window), unless none was reported before.
       await aggregate(db, '2026-01-15', '2026-01-15', [
         day('101'),
         day('102', { budgetMicros: 50_000_000, searchBudgetLostImpressionShare: 0.65 }),
+        day('301', { budgetMicros: 20_000_000 }),
       ]);
-      // (0.25 × €30 + 0.65 × €50) / €80
-      expect((await readStats(db))['schilder-utrecht 2026-01-15']).toMatchObject({
-        google_ads_budget: '85.00',
-        google_ads_budget_lost_impression_share: '0.5000',
+      const restated = await readStats(db);
+      // (0.25 × €30 + 0.65 × €10) / €40
+      expect(restated['schilder-utrecht 2026-01-15']).toMatchObject({
+        google_ads_budget: '45.00',
+        google_ads_budget_lost_impression_share: '0.3500',
+      });
+      expect(restated['dakdekker-utrecht 2026-01-15']).toMatchObject({
+        google_ads_budget: '20.00',
+        google_ads_budget_lost_impression_share: null,
       });
     }));
 
