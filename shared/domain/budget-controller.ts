@@ -8,7 +8,7 @@ import {
 import { formatEuros, type Micros, roundToCents } from './money.ts';
 
 /**
- * Orchestrate step (DESIGN.md §3.3): each segment's new daily budget. The controller closes the
+ * Orchestrate step: each segment's new daily budget. The controller closes the
  * gap between target and recent leads at the segment's cost per lead; the guardrails then keep
  * the change safe. Which segments take part (campaign mapping, shared budgets) is decided by the
  * caller; every segment passed in gets exactly one decision.
