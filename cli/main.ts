@@ -3,7 +3,7 @@ import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
 import { describeDatabase } from '../shared/db/describe-database.ts';
-import { migrate } from '../shared/db/migrate.ts';
+import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import '../shared/ads/google-ads.loader.ts';
@@ -87,6 +87,12 @@ async function migrateCommand(
       ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
       : 'Database is up to date.',
   );
+  // A database that already runs the simulated market should not silently fall behind it.
+  const localPending = isSqlDatabase(runtime.db) ? await pendingLocalMigrations(runtime.db) : [];
+  if (localPending.length > 0)
+    out(
+      `This database has the simulated market; ${localPending.length} newer local-only migration(s) wait for \`lfi migrate --local\`: ${localPending.join(', ')}.`,
+    );
   return 0;
 }
 

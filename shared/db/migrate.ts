@@ -105,11 +105,7 @@ export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Pr
     comment on table public.lfi_schema_migrations is 'Which migration files have been applied (by lfi migrate).';
     alter table public.lfi_schema_migrations enable row level security;`);
   });
-  const done = new Set(
-    (await db.query<{ version: string }>('select version from public.lfi_schema_migrations')).map(
-      (row) => row.version,
-    ),
-  );
+  const done = await appliedVersions(db);
   const applied: string[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
@@ -140,6 +136,22 @@ export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Pr
     if (ran) applied.push(migration.file);
   }
   return { applied };
+}
+
+async function appliedVersions(db: SqlDatabase): Promise<Set<string>> {
+  const rows = await db.query<{ version: string }>('select version from public.lfi_schema_migrations');
+  return new Set(rows.map((row) => row.version));
+}
+
+/**
+ * The pending local-only migrations of a migrated database that has some of them (it runs the
+ * simulated market) but not all; none for a database without the local set.
+ */
+export async function pendingLocalMigrations(db: SqlDatabase): Promise<string[]> {
+  const local = await readMigrations([localMigrationsDir]);
+  const done = await appliedVersions(db);
+  const pending = local.filter((migration) => !done.has(migration.version));
+  return pending.length < local.length ? pending.map((migration) => migration.file) : [];
 }
 
 const noStatementFound =

@@ -8,6 +8,7 @@ import {
   MigrationError,
   migrate,
   migrationsDir,
+  pendingLocalMigrations,
   readMigrations,
 } from '../../../shared/db/migrate.ts';
 import { databaseLanes } from '../../support/databases.ts';
@@ -99,11 +100,13 @@ describe.each(databaseLanes)('migrations on $name', (lane) => {
       const local = (await readMigrations([localMigrationsDir])).map((migration) => migration.file);
 
       const first = await migrate(db);
+      const withoutLocal = await pendingLocalMigrations(db);
       const later = await migrate(db, { local: true });
       const again = await migrate(db, { local: true });
 
       expect(local.length).toBeGreaterThan(0);
       expect(first.applied).toEqual(core);
+      expect(withoutLocal).toEqual([]); // a database without the simulated market is not nagged
       expect(later.applied).toEqual(local);
       expect(again.applied).toEqual([]);
     } finally {
@@ -135,11 +138,22 @@ describe.each(databaseLanes)('migrations on $name', (lane) => {
       const before = all.filter((migration) => migration.version <= '20261125000600');
       for (const migration of before) await writeFile(join(oldLayout, migration.file), migration.sql);
       await migrate(db, { dirs: [oldLayout] });
+      const newer = all.filter((m) => m.version > '20261125000600').map((m) => m.file);
+      const newerLocal = (await readMigrations([localMigrationsDir]))
+        .filter((m) => m.version > '20261125000600')
+        .map((m) => m.file);
 
-      const { applied } = await migrate(db, { local: true });
+      const core = await migrate(db);
+      const pending = await pendingLocalMigrations(db);
+      const local = await migrate(db, { local: true });
 
       expect(before.map((migration) => migration.file)).toContain('20261125000300_simulated_market.sql');
-      expect(applied).toEqual(all.filter((m) => m.version > '20261125000600').map((m) => m.file));
+      expect(newerLocal.length).toBeGreaterThan(0);
+      expect([...core.applied, ...local.applied].sort()).toEqual(newer);
+      // It runs the simulated market, so `lfi migrate` names what the market still lacks.
+      expect(pending).toEqual(newerLocal);
+      expect(local.applied).toEqual(newerLocal);
+      expect(await pendingLocalMigrations(db)).toEqual([]);
     } finally {
       await db.close();
     }
