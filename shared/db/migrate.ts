@@ -33,7 +33,7 @@ export interface MigrateOptions {
 }
 
 /** The folders `migrate` reads for these options: the core one, and the local one when asked. */
-export function migrationDirs(options: MigrateOptions = {}): readonly string[] {
+function migrationDirs(options: MigrateOptions = {}): readonly string[] {
   return options.dirs ?? (options.local ? [migrationsDir, localMigrationsDir] : [migrationsDir]);
 }
 
