@@ -3,7 +3,7 @@ import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
 import { describeDatabase } from '../shared/db/describe-database.ts';
-import { migrate } from '../shared/db/migrate.ts';
+import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import '../shared/ads/google-ads.loader.ts';
@@ -22,7 +22,9 @@ const usage = `Lead Flow Intelligence
 
 Usage: lfi <command> [options]
 
-  migrate                               apply pending migrations to the configured database
+  migrate [--local]                     apply pending migrations to the configured database
+                                        (--local: also supabase/local/, the simulated market and demo,
+                                        which the embedded database always gets; never on production)
   demo [--days N] [--seed S]            load the demo data set (default 28 days, seed 42)
   run [--date D] [--dry-run] [--json]   run the nightly state machine for a date (default yesterday)
       [--channel google-ads [--credentials FILE]]   against Google Ads (credentials: a JSON file)
@@ -51,7 +53,7 @@ export async function main(
   try {
     switch (command) {
       case 'migrate':
-        return await migrateCommand(runtime, out);
+        return await migrateCommand(runtime, rest, out);
       case 'demo':
         return await demoCommand(runtime, rest, out);
       case 'run':
@@ -70,23 +72,41 @@ export async function main(
   }
 }
 
-async function migrateCommand(runtime: Runtime, out: (text: string) => void): Promise<number> {
-  const { applied } = await migrateDatabase(runtime);
+async function migrateCommand(
+  runtime: Runtime,
+  args: readonly string[],
+  out: (text: string) => void,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { local: { type: 'boolean', default: false } },
+  });
+  const { applied } = await migrateDatabase(runtime, values.local);
   out(
     applied.length
       ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
       : 'Database is up to date.',
   );
+  // A database that already runs the simulated market should not silently fall behind it.
+  const localPending = isSqlDatabase(runtime.db) ? await pendingLocalMigrations(runtime.db) : [];
+  if (localPending.length > 0)
+    out(
+      `This database has the simulated market; ${localPending.length} newer local-only migration(s) wait for \`lfi migrate --local\`: ${localPending.join(', ')}.`,
+    );
   return 0;
 }
 
-async function migrateDatabase(runtime: Runtime): Promise<{ applied: string[] }> {
+/**
+ * The local-only migrations (the simulated market and the demo, which write leads) go to the
+ * embedded database always, to a DATABASE_URL database only with `--local`.
+ */
+async function migrateDatabase(runtime: Runtime, local = false): Promise<{ applied: string[] }> {
   if (!isSqlDatabase(runtime.db)) {
     throw new UsageError(
       'Migrations are applied to Supabase with the Supabase CLI (`supabase db push`); lfi migrate needs the embedded database or DATABASE_URL.',
     );
   }
-  return migrate(runtime.db);
+  return migrate(runtime.db, { local: local || runtime.db.kind === 'pglite' });
 }
 
 /** The embedded database is the user's own: bring it up to date before any command uses it. */

@@ -45,6 +45,8 @@ export class LeadFlowIntelligenceStack extends Stack {
       SUPABASE_URL: supabaseUrl,
       SUPABASE_SERVICE_ROLE_SECRET_ID: settings.supabaseServiceRoleSecretName,
       LFI_ADS_CHANNEL: settings.adsChannel,
+      // The runtime refuses the simulated channel in Lambda without it (settings allow it only then).
+      ...(settings.sandbox ? { LFI_SANDBOX: 'true' } : {}),
       LFI_TIME_ZONE: settings.timeZone,
       POWERTOOLS_SERVICE_NAME: 'lead-flow-intelligence',
     };

@@ -10,6 +10,7 @@ import { isTimeZone } from '../shared/domain/business-day.ts';
 const contextKeys = {
   supabaseUrl: 'lfi:supabaseUrl',
   adsChannel: 'lfi:adsChannel',
+  sandbox: 'lfi:sandbox',
   alertEmail: 'lfi:alertEmail',
   googleAdsSecretName: 'lfi:googleAdsSecretName',
   supabaseServiceRoleSecretName: 'lfi:supabaseServiceRoleSecretName',
@@ -24,31 +25,40 @@ const contextKeys = {
 
 const secretName = z.string().regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name');
 
-const settingsSchema = z.object({
-  // Absent: the stack asks for it as the SupabaseUrl parameter at deploy time instead.
-  supabaseUrl: z.url({ protocol: /^https$/ }).optional(),
-  adsChannel: z.enum(['google-ads', 'simulated']).default('google-ads'),
-  alertEmail: z.email().optional(),
-  googleAdsSecretName: secretName.default('lfi/google-ads'),
-  supabaseServiceRoleSecretName: secretName.default('lfi/supabase-service-role-key'),
-  timeZone: z
-    .string()
-    .default('Europe/Amsterdam')
-    .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Amsterdam' }),
-  // `-c` passes strings, cdk.json passes JSON: accept both spellings of a boolean.
-  scheduleEnabled: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
-    .default(true),
-  // Supabase Auth's issuer; absent: derived from the Supabase URL (`<url>/auth/v1`).
-  apiJwtIssuer: z.url({ protocol: /^https$/ }).optional(),
-  apiJwtAudience: z.string().min(1).default('authenticated'),
-  // Origins allowed to call the API from a browser, comma-separated; the dashboard served by the
-  // API itself is same-origin and needs none.
-  dashboardOrigins: originList(/^https$/).default([]),
-  adminClaim: adminClaimPath.default(defaultApiSettings.adminClaim),
-  // Public by design (the browser holds it); absent: asked for at deploy time.
-  supabaseAnonKey: z.string().min(1).optional(),
-});
+// `-c` passes strings, cdk.json passes JSON: accept both spellings of a boolean.
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
+const settingsSchema = z
+  .object({
+    // Absent: the stack asks for it as the SupabaseUrl parameter at deploy time instead.
+    supabaseUrl: z.url({ protocol: /^https$/ }).optional(),
+    adsChannel: z.enum(['google-ads', 'simulated']).default('google-ads'),
+    // A sandbox stack (its own Supabase project, no real leads): the only kind that may run the
+    // simulated market, which inserts leads and decides their statuses.
+    sandbox: flag.default(false),
+    alertEmail: z.email().optional(),
+    googleAdsSecretName: secretName.default('lfi/google-ads'),
+    supabaseServiceRoleSecretName: secretName.default('lfi/supabase-service-role-key'),
+    timeZone: z
+      .string()
+      .default('Europe/Amsterdam')
+      .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Amsterdam' }),
+    scheduleEnabled: flag.default(true),
+    // Supabase Auth's issuer; absent: derived from the Supabase URL (`<url>/auth/v1`).
+    apiJwtIssuer: z.url({ protocol: /^https$/ }).optional(),
+    apiJwtAudience: z.string().min(1).default('authenticated'),
+    // Origins allowed to call the API from a browser, comma-separated; the dashboard served by the
+    // API itself is same-origin and needs none.
+    dashboardOrigins: originList(/^https$/).default([]),
+    adminClaim: adminClaimPath.default(defaultApiSettings.adminClaim),
+    // Public by design (the browser holds it); absent: asked for at deploy time.
+    supabaseAnonKey: z.string().min(1).optional(),
+  })
+  .refine((settings) => settings.adsChannel !== 'simulated' || settings.sandbox, {
+    path: ['adsChannel'],
+    message:
+      'deploys the simulated ads market, which writes leads into the database: only a sandbox stack may, so set lfi:sandbox=true as well (and apply the local-only migrations there with `lfi migrate --local`)',
+  });
 
 export type LfiSettings = z.infer<typeof settingsSchema>;
 

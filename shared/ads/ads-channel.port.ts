@@ -1,5 +1,5 @@
 /**
- * The ads channel port (DESIGN.md §6): the daily report per campaign, current budgets, and
+ * The ads channel port: the daily report per campaign, current budgets, and
  * batched budget changes with a result per change. Amounts are integer micros of the account's
  * currency (EUR), as Google Ads sends them. Dates are YYYY-MM-DD.
  */

@@ -86,7 +86,7 @@ const budgetRowSchema = z.object({
 });
 
 /**
- * The Google Ads channel (DESIGN.md §6) on google-ads-api: one GAQL report per account for the
+ * The Google Ads channel on google-ads-api: one GAQL report per account for the
  * whole window, current budgets with their sharing, and one CampaignBudgetService mutate per
  * account with partial failure on (validate_only for dry runs). Calls are retried per
  * shared/ads/ads-errors.ts and never past the invocation's deadline.

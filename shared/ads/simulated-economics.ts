@@ -257,6 +257,12 @@ export interface CampaignDayResult {
   readonly costMicros: number;
   readonly clicks: number;
   readonly conversions: number;
+  /**
+   * Share (0..1, four decimals) of the day's searches the campaign lost to its budget, as Google
+   * Ads reports search budget-lost impression share: 0 when the campaign spent clearly less than
+   * its budget because demand ran out, else the share of the market's clicks it could not buy.
+   */
+  readonly searchBudgetLostImpressionShare: number;
 }
 
 /**
@@ -278,10 +284,19 @@ export function simulateCampaignDay(
   const spendable = dayClicks * economics.cpcMicros * SATURATED_SPEND_CLICKS;
   // Whole cents, rounded down, as Google Ads reports cost: never above the cap.
   const costMicros = Math.floor(Math.min(wanted, spendable) / 10_000) * 10_000;
-  if (costMicros === 0) return { costMicros: 0, clicks: 0, conversions: 0 };
+  if (costMicros === 0)
+    return { costMicros: 0, clicks: 0, conversions: 0, searchBudgetLostImpressionShare: 1 };
   const expectedClicks = dayClicks * (1 - Math.exp(-costMicros / economics.cpcMicros / dayClicks));
   const clicks = Math.max(1, poisson(random, expectedClicks));
-  return { costMicros, clicks, conversions: poisson(random, clicks * economics.conversionRate) };
+  // Derived from the draws above, never a draw of its own: a seed's market stays the same.
+  const demandRanOut = spendable < wanted;
+  const lostShare = demandRanOut ? 0 : Math.round((1 - expectedClicks / dayClicks) * 10_000) / 10_000;
+  return {
+    costMicros,
+    clicks,
+    conversions: poisson(random, clicks * economics.conversionRate),
+    searchBudgetLostImpressionShare: Math.min(1, Math.max(0, lostShare)),
+  };
 }
 
 /** Organic (non-ads) leads of a segment on a day: a few percent of its market. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
+import { rpcLocalOnly } from '../db/local-only.ts';
 import { addDays } from '../domain/business-day.ts';
 import type {
   AdsChannel,
@@ -21,12 +22,12 @@ import {
 import { type Random, randomFor, uuidFrom } from './simulated-random.ts';
 
 /**
- * The simulated ads market (DESIGN.md §6), the embedded default ads channel. Spend buys clicks
- * and leads at each campaign's hidden cost, with noise and diminishing returns; the leads land in
- * public.leads and partners accept or reject them over the next days. Every draw comes from a
- * stream keyed by (seed, campaign, date), so a seed gives the same market whatever the call
- * order. All state is in the database (migration 20261125000300), reached only through `rpc`, so
- * the market runs on every adapter and survives between instances.
+ * The simulated ads market, the embedded default ads channel. Spend buys clicks and leads at each
+ * campaign's hidden cost, with noise and diminishing returns; the leads land in public.leads and
+ * partners accept or reject them over the next days. Every draw comes from a stream keyed by
+ * (seed, campaign, date), so a seed gives the same market whatever the call order. All state is in
+ * the database (the local-only migrations in supabase/local/, never in production), reached only
+ * through `rpc`, so the market runs on every adapter and survives between instances.
  */
 export interface SimulatedMarketOptions {
   readonly seed: number;
@@ -95,6 +96,9 @@ const metricsSchema = z.array(
     costMicros: z.number().int(),
     clicks: z.number().int(),
     conversions: z.number(),
+    budgetMicros: z.number().int().nonnegative(),
+    // Absent for days simulated before the market kept it.
+    searchBudgetLostImpressionShare: z.number().min(0).max(1).optional(),
   }),
 );
 const applyResultsSchema = z.array(z.object({ ok: z.boolean(), error: z.string().nullable() }));
@@ -103,6 +107,8 @@ const recordedSchema = z.object({
   leads: z.number().int(),
   decided: z.number().int(),
 });
+
+const simulatedMarketFeature = 'The simulated ads market (LFI_ADS_CHANNEL=simulated)';
 
 const LEAD_PRICES_CENTS = {
   ...Object.fromEntries(Object.entries(BRANCH_PROFILES).map(([branch, p]) => [branch, p.leadPriceCents])),
@@ -115,7 +121,7 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
 
   /** The market's state, with every mapped campaign registered first (budget 0, its own economics). */
   async function loadState(): Promise<MarketState> {
-    const state = stateSchema.parse(await db.rpc('lfi_sim_state'));
+    const state = stateSchema.parse(await rpcLocalOnly(db, simulatedMarketFeature, 'lfi_sim_state'));
     const unregistered = state.campaigns.filter((c) => !c.registered);
     if (unregistered.length === 0) return state;
     await db.rpc('lfi_sim_register', {

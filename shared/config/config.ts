@@ -18,6 +18,10 @@ export const configSchema = z.object({
   SUPABASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   SUPABASE_SERVICE_ROLE_KEY: optionalText,
   LFI_ADS_CHANNEL: z.enum(['simulated', 'google-ads']).default('simulated'),
+  // A sandbox deployment: the only place in AWS where the simulated market (which writes leads) may run.
+  LFI_SANDBOX: optionalText.pipe(z.enum(['true', 'false']).optional()).transform((value) => value === 'true'),
+  // Set by AWS Lambda itself: tells the code runs there.
+  AWS_LAMBDA_FUNCTION_NAME: optionalText,
   // Google Ads (LFI_ADS_CHANNEL=google-ads): the credentials' secret in AWS, or the GOOGLE_ADS_*
   // variables locally (shared/runtime/credentials.ts checks them when the channel is chosen).
   GOOGLE_ADS_SECRET_ID: optionalText,
@@ -49,6 +53,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const config = parsed.data;
   if (config.SUPABASE_URL && !config.SUPABASE_SERVICE_ROLE_KEY) {
     throw new ConfigError('SUPABASE_URL is set but SUPABASE_SERVICE_ROLE_KEY is not: set both, or neither.');
+  }
+  if (config.AWS_LAMBDA_FUNCTION_NAME && config.LFI_ADS_CHANNEL === 'simulated' && !config.LFI_SANDBOX) {
+    throw new ConfigError(
+      'LFI_ADS_CHANNEL=simulated is refused in AWS Lambda unless LFI_SANDBOX=true: the simulated market writes leads into the database, so it runs only in a sandbox (set LFI_ADS_CHANNEL=google-ads otherwise).',
+    );
   }
   return config;
 }

@@ -20,3 +20,24 @@ export class DatabaseFunctionError extends Error {
     return new DatabaseFunctionError(fn, message, typeof code === 'string' ? code : undefined, error);
   }
 }
+
+/**
+ * A function of the local-only migrations (supabase/local/: the simulated market, the demo) was
+ * called on a database that does not have them, as a production database never does.
+ */
+export class LocalMigrationsMissingError extends Error {
+  override readonly name = 'LocalMigrationsMissingError';
+}
+
+/**
+ * Whether `error` says the database has no function `public.<fn>` itself (SQLSTATE 42883, or
+ * PostgREST's PGRST202), not that something `fn` calls is missing.
+ */
+export function isMissingFunction(error: unknown, fn: string): boolean {
+  return (
+    error instanceof DatabaseFunctionError &&
+    error.fn === fn &&
+    (error.code === '42883' || error.code === 'PGRST202') &&
+    error.message.includes(`public.${fn}`)
+  );
+}

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { SqlDatabase } from './database.port.ts';
 import { type SqlStatement, splitSqlStatements } from './sql-statements.ts';
 
+/** The migrations every database gets; the Supabase CLI reads this folder (`supabase db push`). */
 export const migrationsDir = fileURLToPath(new URL('../../supabase/migrations/', import.meta.url));
+/**
+ * Local-only migrations: the simulated ads market and the demo, which write leads. The Supabase CLI
+ * never reads this folder; `migrate` applies it only when asked (`local: true`).
+ */
+export const localMigrationsDir = fileURLToPath(new URL('../../supabase/local/', import.meta.url));
 const migrationFile = /^(\d{14})_([a-z0-9_]+)\.sql$/;
 // Serialises migrators (two cold-starting processes, say) on one database; any fixed number will do.
 const migrationLock = 7_215_835_602;
@@ -14,6 +20,21 @@ export interface Migration {
   readonly name: string;
   readonly file: string;
   readonly sql: string;
+}
+
+export interface MigrateOptions {
+  /**
+   * Also apply the local-only migrations of supabase/local/ (the simulated market and the demo).
+   * For the embedded database, test databases and sandboxes; never for production.
+   */
+  readonly local?: boolean;
+  /** The folders to read instead of the ones `local` chooses (tests). */
+  readonly dirs?: readonly string[];
+}
+
+/** The folders `migrate` reads for these options: the core one, and the local one when asked. */
+function migrationDirs(options: MigrateOptions = {}): readonly string[] {
+  return options.dirs ?? (options.local ? [migrationsDir, localMigrationsDir] : [migrationsDir]);
 }
 
 export class MigrationError extends Error {
@@ -33,20 +54,19 @@ export class MigrationError extends Error {
   }
 }
 
-/** Reads and checks every migration file before any is applied, so a misnamed file changes nothing. */
-export async function readMigrations(dir = migrationsDir): Promise<Migration[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
-  const migrations = await Promise.all(
-    files.map(async (file) => {
-      const match = migrationFile.exec(file);
-      if (!match?.[1] || !match[2]) {
-        throw new Error(
-          `Migration file name "${file}" is not YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, then lower-case letters, digits and underscores; the Supabase CLI's convention). Rename it.`,
-        );
-      }
-      return { version: match[1], name: match[2], file, sql: await readFile(join(dir, file), 'utf8') };
+/**
+ * Reads and checks every migration file of the folders before any is applied, so a misnamed file
+ * changes nothing. The folders' files form one sequence in version order: a local migration may
+ * depend on the core migrations before it (core ones never depend on local ones).
+ */
+export async function readMigrations(dirs: readonly string[] = [migrationsDir]): Promise<Migration[]> {
+  const perDir = await Promise.all(
+    dirs.map(async (dir) => {
+      const files = (await readdir(dir)).filter((file) => file.endsWith('.sql'));
+      return Promise.all(files.map((file) => readMigration(dir, file)));
     }),
   );
+  const migrations = perDir.flat().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   migrations.forEach((migration, index) => {
     const previous = migrations[index - 1];
     if (previous?.version === migration.version) {
@@ -58,13 +78,23 @@ export async function readMigrations(dir = migrationsDir): Promise<Migration[]> 
   return migrations;
 }
 
+async function readMigration(dir: string, file: string): Promise<Migration> {
+  const match = migrationFile.exec(file);
+  if (!match?.[1] || !match[2]) {
+    throw new Error(
+      `Migration file name "${file}" is not YYYYMMDDHHMMSS_name.sql (14 digits, an underscore, then lower-case letters, digits and underscores; the Supabase CLI's convention). Rename it.`,
+    );
+  }
+  return { version: match[1], name: match[2], file, sql: await readFile(join(dir, file), 'utf8') };
+}
+
 /**
- * Applies each pending migration once, in its own transaction, and records it in
- * lfi_schema_migrations. A failing migration leaves the database as it was and names the file and
- * the statement that failed.
+ * Applies each pending migration once, in version order, each in its own transaction, and records
+ * it in lfi_schema_migrations. A failing migration leaves the database as it was and names the
+ * file and the statement that failed. Only supabase/migrations/ unless `local` is set.
  */
-export async function migrate(db: SqlDatabase, dir = migrationsDir): Promise<{ applied: string[] }> {
-  const migrations = await readMigrations(dir);
+export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
+  const migrations = await readMigrations(migrationDirs(options));
   await db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(${migrationLock})`);
     await tx.exec(`create table if not exists public.lfi_schema_migrations (
@@ -75,11 +105,7 @@ export async function migrate(db: SqlDatabase, dir = migrationsDir): Promise<{ a
     comment on table public.lfi_schema_migrations is 'Which migration files have been applied (by lfi migrate).';
     alter table public.lfi_schema_migrations enable row level security;`);
   });
-  const done = new Set(
-    (await db.query<{ version: string }>('select version from public.lfi_schema_migrations')).map(
-      (row) => row.version,
-    ),
-  );
+  const done = await appliedVersions(db);
   const applied: string[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
@@ -110,6 +136,22 @@ export async function migrate(db: SqlDatabase, dir = migrationsDir): Promise<{ a
     if (ran) applied.push(migration.file);
   }
   return { applied };
+}
+
+async function appliedVersions(db: SqlDatabase): Promise<Set<string>> {
+  const rows = await db.query<{ version: string }>('select version from public.lfi_schema_migrations');
+  return new Set(rows.map((row) => row.version));
+}
+
+/**
+ * The pending local-only migrations of a migrated database that has some of them (it runs the
+ * simulated market) but not all; none for a database without the local set.
+ */
+export async function pendingLocalMigrations(db: SqlDatabase): Promise<string[]> {
+  const local = await readMigrations([localMigrationsDir]);
+  const done = await appliedVersions(db);
+  const pending = local.filter((migration) => !done.has(migration.version));
+  return pending.length < local.length ? pending.map((migration) => migration.file) : [];
 }
 
 const noStatementFound =

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { BudgetChange } from '../ads/ads-channel.port.ts';
 import type { SimulatedMarket } from '../ads/simulated-market.ts';
 import type { Database } from '../db/database.port.ts';
+import { rpcLocalOnly } from '../db/local-only.ts';
 import { addDays } from '../domain/business-day.ts';
 import { buildDemoData } from './demo-data.ts';
 
@@ -72,7 +73,13 @@ export async function loadDemo(
   const data = buildDemoData(seed);
 
   const load = loadSchema.parse(
-    await db.rpc('lfi_demo_load', { p_data: data, p_seed: seed, p_days: days, p_from: from, p_to: to }),
+    await rpcLocalOnly(db, 'The demo data set', 'lfi_demo_load', {
+      p_data: data,
+      p_seed: seed,
+      p_days: days,
+      p_from: from,
+      p_to: to,
+    }),
   );
   if (!load.loaded) return load;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { floorToCents, type Micros, scaleToCents } from './money.ts';
 
 /**
- * The safety limits on budget changes (DESIGN.md §3, "Safety limits") and the settings that tune
+ * The safety limits on budget changes and the settings that tune
  * them. Amounts are integer micros (EUR) so the settings parse straight from lfi_settings jsonb
  * or config without a float ever touching money.
  */

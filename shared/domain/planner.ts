@@ -1,7 +1,7 @@
 import { type IsoDate, isIsoDate } from './business-day.ts';
 
 /**
- * Plan step (DESIGN.md §3.2): a segment's target leads for a day and its gap to the actual.
+ * Plan step: a segment's target leads for a day and its gap to the actual.
  * The output is shaped like a `lead_segment_plans` row so it can go to SQL as one jsonb array.
  */
 

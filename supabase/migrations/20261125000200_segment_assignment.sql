@@ -1,4 +1,4 @@
--- Segment assignment (DESIGN.md §4): every lead gets the active segment of its industry's branch
+-- Segment assignment: every lead gets the active segment of its industry's branch
 -- and its region the moment it is written, whoever writes it. Region = the lead's province, or,
 -- where that is missing or unrecognised, the province of its postcode's PC4 area. No match gives
 -- no segment (unsegmented); assignment never makes an insert fail.

@@ -1,4 +1,4 @@
--- The nightly Aggregate step's database side (DESIGN.md §3.1): store the ads channel's daily
+-- The nightly Aggregate step's database side: store the ads channel's daily
 -- report, then recompute lead_generation_stats for every active segment and every business day
 -- of a window in ONE set-based upsert. Rerunning a window overwrites it with the same numbers, so
 -- late statuses and restated ad cost are picked up by the next run.

@@ -1,7 +1,8 @@
 -- The budget controller's database side: one gap definition (target vs the recent average, the
 -- one the controller acts on), fractional targets (a capacity of 1.0 at 0.8 is a target of 0.80,
--- not 0), the day-by-day history the response model is fitted on, and budgets changed by hand
--- adopted as the new baseline.
+-- not 0), the day-by-day history the response model is fitted on (with the budget and
+-- budget-lost impression share the Aggregate step stores since 20261202000100), and budgets
+-- changed by hand adopted as the new baseline.
 
 alter table public.lead_segment_plans
   alter column target_leads_per_day type numeric(10, 2),
@@ -9,12 +10,6 @@ alter table public.lead_segment_plans
   add column recent_leads_per_day numeric(10, 2) not null default 0 check (recent_leads_per_day >= 0);
 comment on column public.lead_segment_plans.lead_gap is 'target_leads_per_day − recent_leads_per_day: the gap the controller acts on.';
 comment on column public.lead_segment_plans.recent_leads_per_day is 'Average leads a day over the recent window (7 days by default) ending at date.';
-
--- What the ads report says of budgets (filled by the Aggregate step where the channel reports it).
-alter table public.lead_generation_stats
-  add column if not exists google_ads_budget numeric(12, 2) check (google_ads_budget >= 0),
-  add column if not exists google_ads_budget_lost_impression_share numeric(5, 4)
-    check (google_ads_budget_lost_impression_share between 0 and 1);
 
 -- adopted: a budget changed by hand in the ads account, taken as LFI's new baseline.
 alter table public.channel_orchestration_log drop constraint channel_orchestration_log_status_check;

@@ -8,8 +8,9 @@ import { openPostgres } from '../../shared/db/postgres.adapter.ts';
 
 /**
  * The database lanes every database test runs on: embedded PGlite always, and the PostgreSQL
- * server when TEST_DATABASE_URL is set (CI sets it). Each `open()` gives a fresh, migrated
- * database of its own; `close()` throws it away.
+ * server when TEST_DATABASE_URL is set (CI sets it). Each `open()` gives a fresh database of its
+ * own, migrated like the embedded one (the core and the local-only migrations, so the simulated
+ * market and the demo are there); `close()` throws it away.
  */
 export interface DatabaseLane {
   readonly name: 'pglite' | 'postgres';
@@ -21,7 +22,7 @@ let template: Promise<PGliteInterface> | undefined;
 async function migratedTemplate(): Promise<PGliteInterface> {
   template ??= (async () => {
     const db = await PGlite.create();
-    await migrate(wrapPglite(db));
+    await migrate(wrapPglite(db), { local: true });
     return db;
   })();
   return template;
@@ -34,34 +35,48 @@ const pgliteLane: DatabaseLane = {
   },
 };
 
+/** A new, empty database of its own on the PostgreSQL server; `drop()` throws it away. */
+export async function createScratchDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `lfi_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
 function postgresLane(serverUrl: string): DatabaseLane {
   return {
     name: 'postgres',
     async open({ migrated = true } = {}) {
-      const name = `lfi_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      const db = openPostgres(url.toString());
-      if (migrated) await migrate(db);
+      const scratch = await createScratchDatabase(serverUrl);
+      const db = openPostgres(scratch.url);
+      if (migrated) await migrate(db, { local: true });
       return {
         ...db,
         async close() {
           await db.close();
-          const cleanup = new pg.Client({ connectionString: serverUrl });
-          await cleanup.connect();
-          await cleanup.query(`drop database if exists ${name} with (force)`);
-          await cleanup.end();
+          await scratch.drop();
         },
       };
     },
   };
 }
 
-const serverUrl = process.env.TEST_DATABASE_URL;
-export const databaseLanes: readonly DatabaseLane[] = serverUrl
-  ? [pgliteLane, postgresLane(serverUrl)]
+/** The PostgreSQL server the server lane uses, when TEST_DATABASE_URL names one. */
+export const testServerUrl = process.env.TEST_DATABASE_URL || undefined;
+export const databaseLanes: readonly DatabaseLane[] = testServerUrl
+  ? [pgliteLane, postgresLane(testServerUrl)]
   : [pgliteLane];

@@ -235,6 +235,41 @@ describe.each(databaseLanes)('the simulated ads market on $name', (lane) => {
     }
   });
 
+  it("reports each day's budget in force and the share of searches lost to it", async () => {
+    const { db, market } = await openMarket(4);
+    try {
+      // Painters in Utrecht on a tight budget; heat pumps with far more budget than searches; none in Zeeland.
+      await setBudgets(market, { '101': 60, '102': 9000, '103': 0 });
+      await market.dailyMetrics(ALL_CAMPAIGNS, '2026-06-01', '2026-06-02');
+      await setBudgets(market, { '101': 90 });
+
+      const report = await market.dailyMetrics(ALL_CAMPAIGNS, '2026-06-01', '2026-06-04');
+
+      const of = (campaignId: string) => report.filter((row) => row.campaignId === campaignId);
+      expect(of('101').map((row) => row.budgetMicros)).toEqual([60e6, 60e6, 90e6, 90e6]);
+      for (const row of of('101')) {
+        expect(row.searchBudgetLostImpressionShare).toBeGreaterThan(0.5);
+        expect(row.searchBudgetLostImpressionShare).toBeLessThan(1);
+      }
+      // Budget lost less once it grew.
+      const lost = of('101').map((row) => row.searchBudgetLostImpressionShare ?? 1);
+      expect(Math.max(...lost.slice(2))).toBeLessThan(Math.min(...lost.slice(0, 2)));
+      for (const row of of('102')) {
+        expect(row.costMicros).toBeLessThan(0.9 * 9000e6); // demand ran out long before the budget
+        expect(row).toMatchObject({ budgetMicros: 9000e6, searchBudgetLostImpressionShare: 0 });
+      }
+      for (const row of of('103'))
+        expect(row).toMatchObject({ budgetMicros: 0, searchBudgetLostImpressionShare: 1 });
+      expect(
+        await db.query(
+          `select count(*)::int as n from public.lfi_sim_campaign_days where search_budget_lost_impression_share is null`,
+        ),
+      ).toEqual([{ n: 0 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('observes the days it reports, and simulates each day only once', async () => {
     const { db, market } = await openMarket(2);
     try {

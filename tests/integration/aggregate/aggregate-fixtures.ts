@@ -62,6 +62,8 @@ export interface StatsRow {
   readonly google_ads_spend: string;
   readonly google_ads_clicks: number;
   readonly google_ads_conversions: string;
+  readonly google_ads_budget: string | null;
+  readonly google_ads_budget_lost_impression_share: string | null;
   readonly capacity_partners: number;
   readonly capacity_total_leads: string;
   readonly capacity_utilization: string | null;
@@ -72,7 +74,8 @@ export async function readStats(db: SqlDatabase): Promise<Record<string, StatsRo
   const rows = await db.query<StatsRow & { key: string; id: string }>(
     `select s.code || ' ' || st.date::text as key, st.id, st.leads_generated, st.leads_accepted, st.leads_rejected,
             st.leads_pending, st.revenue::text, st.avg_cpl::text, st.google_ads_spend::text, st.google_ads_clicks,
-            st.google_ads_conversions::text, st.capacity_partners, st.capacity_total_leads::text,
+            st.google_ads_conversions::text, st.google_ads_budget::text,
+            st.google_ads_budget_lost_impression_share::text, st.capacity_partners, st.capacity_total_leads::text,
             st.capacity_utilization::text
        from public.lead_generation_stats st join public.lead_segments s on s.id = st.segment_id
       order by 1`,

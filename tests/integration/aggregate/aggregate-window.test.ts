@@ -263,6 +263,131 @@ describe.each(databaseLanes)('lfi_aggregate_window on $name', (lane) => {
       expect(zeeland.capacity_utilization).toBe('0.0000');
     }));
 
+  it("keeps a day's capacity when it is aggregated again after a partner change; a new day gets the new one", () =>
+    withDatabase(open, async (db) => {
+      await seedSegments(db);
+      const servesSchilderUtrecht = (name: string, capacity: number) => `
+        insert into public.partners (company_name, is_active, daily_lead_capacity) values ('${name}', true, ${capacity});
+        insert into public.partner_industries (partner_id, industry_id)
+        select p.id, i.id from public.partners p, public.industries i
+         where p.company_name = '${name}' and i.name = ' Schilder ';
+        insert into public.partner_regions (partner_id, province)
+        select id, 'utrecht' from public.partners where company_name = '${name}';`;
+      await db.exec(servesSchilderUtrecht('first', 10));
+      await insertLeads(db, [
+        ...Array.from({ length: 4 }, (_, i) => ({
+          segment: 'schilder-utrecht' as const,
+          createdAt: `2026-01-15T1${i}:00:00Z`,
+          status: 'accepted',
+          price: '9.00',
+        })),
+        { segment: 'schilder-utrecht', createdAt: '2026-01-15T15:00:00Z', status: 'pending' },
+      ]);
+      await aggregate(db, '2026-01-15', '2026-01-15');
+      expect((await readStats(db))['schilder-utrecht 2026-01-15']).toMatchObject({
+        capacity_partners: 1,
+        capacity_total_leads: '10.00',
+        capacity_utilization: '0.4000',
+      });
+
+      // A day later: the first partner halves its capacity, a second one joins, and a late verdict comes in.
+      await db.exec(`update public.partners set daily_lead_capacity = 5 where company_name = 'first'`);
+      await db.exec(servesSchilderUtrecht('second', 20));
+      await db.exec(`update public.leads set status = 'accepted' where status = 'pending'`);
+      await aggregate(db, '2026-01-15', '2026-01-16');
+
+      const stats = await readStats(db);
+      // The day keeps the capacity it had; its utilization is the new accepted count over it.
+      expect(stats['schilder-utrecht 2026-01-15']).toMatchObject({
+        leads_accepted: 5,
+        capacity_partners: 1,
+        capacity_total_leads: '10.00',
+        capacity_utilization: '0.5000',
+      });
+      expect(stats['schilder-utrecht 2026-01-16']).toMatchObject({
+        capacity_partners: 2,
+        capacity_total_leads: '25.00',
+        capacity_utilization: '0.0000',
+      });
+    }));
+
+  it("stores the report's budget and budget-lost impression share, and sums them per segment and day", () =>
+    withDatabase(open, async (db) => {
+      const segments = await seedSegments(db);
+      await db.query(
+        `insert into public.lead_segment_campaigns (segment_id, customer_id, campaign_id, is_active) values
+           ($1, '1111111111', '101', true), ($1, '1111111111', '102', true), ($1, '1111111111', '103', true),
+           ($2, '1111111111', '201', false), ($2, '1111111111', '202', true),
+           ($3, '1111111111', '301', true)`,
+        [segments['schilder-utrecht'], segments['schilder-zeeland'], segments['dakdekker-utrecht']],
+      );
+      const day = (campaignId: string, extra: Partial<CampaignDailyMetrics> = {}): CampaignDailyMetrics => ({
+        customerId: '1111111111',
+        campaignId,
+        date: '2026-01-15',
+        costMicros: 1_000_000,
+        clicks: 1,
+        conversions: 0,
+        ...extra,
+      });
+      const metrics = [
+        day('101', { budgetMicros: 30_000_000, searchBudgetLostImpressionShare: 0.25 }),
+        day('102', { budgetMicros: 10_000_000, searchBudgetLostImpressionShare: 0.05004 }),
+        day('103', { budgetMicros: 5_000_000 }), // a budget, no share: counts in the budget only
+        day('201', { budgetMicros: 9_000_000, searchBudgetLostImpressionShare: 0.5 }), // mapping inactive
+        day('202', { budgetMicros: 0, searchBudgetLostImpressionShare: 1 }),
+        day('301'), // reports neither
+      ];
+
+      await aggregate(db, '2026-01-15', '2026-01-15', metrics);
+
+      const stored = await db.query(
+        `select campaign_id, budget_micros, search_budget_lost_impression_share::text as lost
+           from public.ads_campaign_daily_metrics order by campaign_id`,
+      );
+      expect(stored).toEqual([
+        { campaign_id: '101', budget_micros: '30000000', lost: '0.2500' },
+        { campaign_id: '102', budget_micros: '10000000', lost: '0.0500' },
+        { campaign_id: '103', budget_micros: '5000000', lost: null },
+        { campaign_id: '201', budget_micros: '9000000', lost: '0.5000' },
+        { campaign_id: '202', budget_micros: '0', lost: '1.0000' },
+        { campaign_id: '301', budget_micros: null, lost: null },
+      ]);
+      const stats = await readStats(db);
+      // (0.25 × €30 + 0.05 × €10) / €40: weighted by the budgets of the campaigns that reported a share.
+      expect(stats['schilder-utrecht 2026-01-15']).toMatchObject({
+        google_ads_budget: '45.00',
+        google_ads_budget_lost_impression_share: '0.2000',
+      });
+      // Only budgets of 0 reported with a share: their plain average.
+      expect(stats['schilder-zeeland 2026-01-15']).toMatchObject({
+        google_ads_budget: '0.00',
+        google_ads_budget_lost_impression_share: '1.0000',
+      });
+      expect(stats['dakdekker-utrecht 2026-01-15']).toMatchObject({
+        google_ads_budget: null,
+        google_ads_budget_lost_impression_share: null,
+      });
+
+      // Recomputed on every run, like cost. The share is restated; the budget stays as first reported
+      // (Google gives today's budget for every day of the window), unless none was reported before.
+      await aggregate(db, '2026-01-15', '2026-01-15', [
+        day('101'),
+        day('102', { budgetMicros: 50_000_000, searchBudgetLostImpressionShare: 0.65 }),
+        day('301', { budgetMicros: 20_000_000 }),
+      ]);
+      const restated = await readStats(db);
+      // (0.25 × €30 + 0.65 × €10) / €40
+      expect(restated['schilder-utrecht 2026-01-15']).toMatchObject({
+        google_ads_budget: '45.00',
+        google_ads_budget_lost_impression_share: '0.3500',
+      });
+      expect(restated['dakdekker-utrecht 2026-01-15']).toMatchObject({
+        google_ads_budget: '20.00',
+        google_ads_budget_lost_impression_share: null,
+      });
+    }));
+
   it('gives every active segment a row for every day, zero where nothing happened, and inactive segments none', () =>
     withDatabase(open, async (db) => {
       const segments = await seedSegments(db);
@@ -291,6 +416,8 @@ describe.each(databaseLanes)('lfi_aggregate_window on $name', (lane) => {
         revenue: '0.00',
         google_ads_spend: '0.00',
         avg_cpl: null,
+        google_ads_budget: null,
+        google_ads_budget_lost_impression_share: null,
         capacity_total_leads: '0.00',
         capacity_utilization: null,
       });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/config.ts';
 import { isSqlDatabase } from '../../../shared/db/database.port.ts';
 import { openDatabase } from '../../../shared/db/open-database.ts';
+import { createScratchDatabase, testServerUrl } from '../../support/databases.ts';
 
 const run = promisify(execFile);
 const bin = new URL('../../../bin/lfi.ts', import.meta.url).pathname;
@@ -143,3 +144,41 @@ describe('the lfi command line', () => {
     expect((incomplete as { stderr: string }).stderr).not.toContain('tok-secret-1');
   });
 });
+
+// A DATABASE_URL database may be production: it gets the local-only migrations only when asked.
+describe.each(testServerUrl ? [testServerUrl] : [])(
+  'the lfi command line on a DATABASE_URL database',
+  (server) => {
+    let database: { url: string; drop(): Promise<void> };
+    const lfi = (...args: string[]) =>
+      run(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+
+    beforeAll(async () => {
+      database = await createScratchDatabase(server);
+    });
+    afterAll(async () => {
+      await database?.drop();
+    });
+
+    it('migrates without the simulated market and demo unless --local, and lfi demo says what to do', async () => {
+      const core = (await lfi('migrate')).stdout;
+      expect(core).toMatch(/Applied \d+ migration/);
+      expect(core).not.toMatch(/simulated_market|demo/);
+
+      const refused = await lfi('demo', '--days', '2').catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused).toMatchObject({ code: 1 });
+      expect((refused as { stderr: string }).stderr).toMatch(
+        /^lfi: LocalMigrationsMissingError: The demo data set is not installed in this database: run `lfi migrate --local`[^\n]*\.\n$/,
+      );
+
+      const local = (await lfi('migrate', '--local')).stdout;
+      expect(local).toMatch(/20261125000300_simulated_market\.sql/);
+      expect(local).toMatch(/20261125000350_demo\.sql/);
+      expect((await lfi('demo', '--days', '2', '--seed', '5')).stdout).toMatch(
+        /Demo data loaded \(seed 5, 2 days/,
+      );
+    });
+  },
+);

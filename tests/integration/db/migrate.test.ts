@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqlSession } from '../../../shared/db/database.port.ts';
-import { MigrationError, migrate, migrationsDir, readMigrations } from '../../../shared/db/migrate.ts';
+import {
+  localMigrationsDir,
+  MigrationError,
+  migrate,
+  migrationsDir,
+  pendingLocalMigrations,
+  readMigrations,
+} from '../../../shared/db/migrate.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 const temporaryDirs: string[] = [];
@@ -86,6 +93,72 @@ describe.each(databaseLanes)('migrations on $name', (lane) => {
     }
   });
 
+  it('applies the local-only migrations only when asked, and a database migrated without them takes them later', async () => {
+    const db = await lane.open({ migrated: false });
+    try {
+      const core = (await readMigrations()).map((migration) => migration.file);
+      const local = (await readMigrations([localMigrationsDir])).map((migration) => migration.file);
+
+      const first = await migrate(db);
+      const withoutLocal = await pendingLocalMigrations(db);
+      const later = await migrate(db, { local: true });
+      const again = await migrate(db, { local: true });
+
+      expect(local.length).toBeGreaterThan(0);
+      expect(first.applied).toEqual(core);
+      expect(withoutLocal).toEqual([]); // a database without the simulated market is not nagged
+      expect(later.applied).toEqual(local);
+      expect(again.applied).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('applies the core and local-only migrations together in version order', async () => {
+    const db = await lane.open({ migrated: false });
+    try {
+      const all = (await readMigrations([migrationsDir, localMigrationsDir])).map((m) => m.file);
+
+      const { applied } = await migrate(db, { local: true });
+
+      expect(applied).toEqual(all);
+      expect(applied).toEqual([...applied].sort());
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('keeps a database migrated when the simulated market and demo were core migrations: it takes only newer files', async () => {
+    const db = await lane.open({ migrated: false });
+    try {
+      // The folder as it was before the local-only migrations moved out of supabase/migrations/.
+      const all = await readMigrations([migrationsDir, localMigrationsDir]);
+      const oldLayout = await mkdtemp(join(tmpdir(), 'lfi-old-migrations-'));
+      temporaryDirs.push(oldLayout);
+      const before = all.filter((migration) => migration.version <= '20261125000600');
+      for (const migration of before) await writeFile(join(oldLayout, migration.file), migration.sql);
+      await migrate(db, { dirs: [oldLayout] });
+      const newer = all.filter((m) => m.version > '20261125000600').map((m) => m.file);
+      const newerLocal = (await readMigrations([localMigrationsDir]))
+        .filter((m) => m.version > '20261125000600')
+        .map((m) => m.file);
+
+      const core = await migrate(db);
+      const pending = await pendingLocalMigrations(db);
+      const local = await migrate(db, { local: true });
+
+      expect(before.map((migration) => migration.file)).toContain('20261125000300_simulated_market.sql');
+      expect(newerLocal.length).toBeGreaterThan(0);
+      expect([...core.applied, ...local.applied].sort()).toEqual(newer);
+      // It runs the simulated market, so `lfi migrate` names what the market still lacks.
+      expect(pending).toEqual(newerLocal);
+      expect(local.applied).toEqual(newerLocal);
+      expect(await pendingLocalMigrations(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('applies each migration once when two migrators run at the same time', async () => {
     const db = await lane.open({ migrated: false });
     try {
@@ -108,10 +181,10 @@ describe.each(databaseLanes)('migrations on $name', (lane) => {
           '20991230000000_good_probe.sql': 'create table public.lfi_good_probe (id int);',
           '20991231000000_broken_probe.sql': sql,
         });
-        await migrate(db, dir).catch(() => {}); // applies the good one only
+        await migrate(db, { dirs: [dir] }).catch(() => {}); // applies the good one only
         const before = await schemaSnapshot(db);
 
-        const failure = await migrate(db, dir).catch((error: unknown) => error);
+        const failure = await migrate(db, { dirs: [dir] }).catch((error: unknown) => error);
 
         expect(failure).toBeInstanceOf(MigrationError);
         expect(failure).toMatchObject({ file: '20991231000000_broken_probe.sql', statement, line });
@@ -132,7 +205,7 @@ describe.each(databaseLanes)('migrations on $name', (lane) => {
     try {
       const dir = await migrationsWith({ '2026_add-stuff.sql': 'create table public.lfi_probe (id int);' });
 
-      await expect(migrate(db, dir)).rejects.toThrow(
+      await expect(migrate(db, { dirs: [dir] })).rejects.toThrow(
         /Migration file name "2026_add-stuff.sql" is not YYYYMMDDHHMMSS_name.sql/,
       );
       expect(await db.query(`select to_regclass('public.lfi_schema_migrations') as t`)).toEqual([
@@ -151,7 +224,25 @@ describe.each(databaseLanes)('migrations on $name', (lane) => {
         '20991231000000_two.sql': 'select 2;',
       });
 
-      await expect(migrate(db, dir)).rejects.toThrow(/share version 20991231000000/);
+      await expect(migrate(db, { dirs: [dir] })).rejects.toThrow(/share version 20991231000000/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('rejects a local-only migration with the version of a core one', async () => {
+    const db = await lane.open({ migrated: false });
+    try {
+      const localDir = await mkdtemp(join(tmpdir(), 'lfi-local-migrations-'));
+      temporaryDirs.push(localDir);
+      await writeFile(join(localDir, '20261125000100_clash.sql'), 'select 1;');
+
+      await expect(migrate(db, { dirs: [migrationsDir, localDir] })).rejects.toThrow(
+        /"20261125000100_clash.sql" and "20261125000100_lfi_core.sql" share version 20261125000100/,
+      );
+      expect(await db.query(`select to_regclass('public.lfi_schema_migrations') as t`)).toEqual([
+        { t: null },
+      ]);
     } finally {
       await db.close();
     }

@@ -103,6 +103,26 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
     expect(logged.some((d) => d.status === 'applied' || d.status === 'clamped')).toBe(true);
     for (const decision of logged) expect(decision.explanation).not.toBe('');
 
+    // The market reports each day's budget and budget-lost share, as Google's report does.
+    const budgetsOfDay = await db.query<{ stats: string | null; market: string; lost: string | null }>(
+      `select st.google_ads_budget::text as stats, st.google_ads_budget_lost_impression_share::text as lost,
+              (select round(sum(d.budget_micros) / 1000000.0, 2)::text
+                 from public.lfi_sim_campaign_days d
+                 join public.lead_segment_campaigns c
+                   on c.customer_id = d.customer_id and c.campaign_id = d.campaign_id and c.is_active
+                where c.segment_id = st.segment_id and d.date = st.date) as market
+         from public.lead_generation_stats st
+        where st.date = '2026-11-20'
+          and exists (select from public.lead_segment_campaigns c where c.segment_id = st.segment_id and c.is_active)`,
+    );
+    expect(budgetsOfDay.length).toBe(mapped.length);
+    for (const row of budgetsOfDay) {
+      expect(row.stats).toBe(row.market);
+      expect(Number(row.lost)).toBeGreaterThanOrEqual(0);
+      expect(Number(row.lost)).toBeLessThanOrEqual(1);
+      expect(row.lost).not.toBeNull();
+    }
+
     const runs = await db.query<{ step: string; status: string }>(
       `select step, status from public.lfi_runs where run_date = '2026-11-20' order by started_at`,
     );

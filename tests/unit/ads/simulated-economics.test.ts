@@ -46,20 +46,39 @@ describe('a simulated campaign day', () => {
           expect(day.costMicros).toBeLessThanOrEqual(budgetMicros * MAX_OVERDELIVERY);
           expect(day.costMicros % 10_000).toBe(0);
           expect(day.conversions).toBeLessThanOrEqual(day.clicks);
+          expect(day.searchBudgetLostImpressionShare).toBeGreaterThanOrEqual(0);
+          expect(day.searchBudgetLostImpressionShare).toBeLessThanOrEqual(1);
+          const inTenThousandths = day.searchBudgetLostImpressionShare * 10_000;
+          expect(Math.abs(inTenThousandths - Math.round(inTenThousandths))).toBeLessThan(1e-6);
         },
       ),
     );
   });
 
-  it('spends, clicks and converts nothing on a zero budget', () => {
+  it('spends, clicks and converts nothing on a zero budget, losing every search to it', () => {
     for (let i = 0; i < 30; i++) {
       const date = addDays('2026-03-01', i);
       expect(simulateCampaignDay(painter, 0, date, randomFor('zero', date))).toEqual({
         costMicros: 0,
         clicks: 0,
         conversions: 0,
+        searchBudgetLostImpressionShare: 1,
       });
     }
+  });
+
+  it('loses searches to a small budget, fewer to a larger one, and none once demand runs out', () => {
+    const date = '2026-03-04';
+    const lostShare = (euros: number) =>
+      simulateCampaignDay(painter, euros * 1_000_000, date, randomFor('lost', date))
+        .searchBudgetLostImpressionShare;
+    // The painter's market: ~600 clicks at €1.20, all of it spendable below ~€1,800 a day.
+    const shares = [20, 100, 300, 700].map(lostShare);
+
+    for (let i = 1; i < shares.length; i++) expect(shares[i]).toBeLessThan(shares[i - 1] ?? 1);
+    expect(shares[0]).toBeGreaterThan(0.9);
+    expect(shares.at(-1)).toBeGreaterThan(0);
+    expect(lostShare(5000)).toBe(0); // spent far below its budget: demand, not budget, limited it
   });
 
   it('spends roughly the budget on a weekday, and less at the weekend', () => {

@@ -11,7 +11,7 @@ import { type GuardrailSettings, guardrailSettingsSchema } from '../../../shared
 import { isWholeCents } from '../../../shared/domain/money.ts';
 
 /**
- * The safety limits of DESIGN.md §3 as properties over random runs: whatever the controller
+ * The safety limits on budget changes as properties over random runs: whatever the controller
  * wants, no decision may break them. Runs stay small (≤ 12 segments) to keep the suite fast.
  */
 

@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createLfiApp } from '../../../infra/lfi-app.ts';
 import type { LeadFlowIntelligenceStack } from '../../../infra/lfi-stack.ts';
 import { transientErrors } from '../../../infra/nightly-pipeline.construct.ts';
+import { SettingsError } from '../../../infra/settings.ts';
+import { loadConfig } from '../../../shared/config/config.ts';
 
 // Bundling and synth-time validation off: these tests read the template, and stay fast.
 const fastSynth = { 'aws:cdk:bundling-stacks': [] };
@@ -317,6 +319,7 @@ describe('CDK context settings', () => {
     const { template } = synth({
       'lfi:supabaseUrl': 'https://abc.supabase.co',
       'lfi:adsChannel': 'simulated',
+      'lfi:sandbox': 'true',
       'lfi:googleAdsSecretName': 'prod/ads',
       'lfi:alertEmail': 'oncall@example.com',
       'lfi:scheduleEnabled': 'false',
@@ -326,6 +329,7 @@ describe('CDK context settings', () => {
         Variables: Match.objectLike({
           SUPABASE_URL: 'https://abc.supabase.co',
           LFI_ADS_CHANNEL: 'simulated',
+          LFI_SANDBOX: 'true',
           GOOGLE_ADS_SECRET_ID: 'prod/ads',
         }),
       },
@@ -336,6 +340,48 @@ describe('CDK context settings', () => {
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'DISABLED' });
     expect(template.toJSON().Parameters).not.toHaveProperty('SupabaseUrl');
+  });
+
+  it('refuses to deploy the simulated ads channel unless the stack is a sandbox', () => {
+    // The simulated market inserts leads and decides their statuses: never against real leads.
+    for (const sandbox of [undefined, false, 'false']) {
+      expect(() => synth({ 'lfi:adsChannel': 'simulated', 'lfi:sandbox': sandbox })).toThrow(SettingsError);
+      expect(() => synth({ 'lfi:adsChannel': 'simulated', 'lfi:sandbox': sandbox })).toThrow(
+        /lfi:adsChannel="simulated" deploys the simulated ads market.*set lfi:sandbox=true/,
+      );
+    }
+    expect(() => synth({ 'lfi:adsChannel': 'simulated', 'lfi:sandbox': true })).not.toThrow();
+    expect(() => synth({ 'lfi:sandbox': 'maybe' })).toThrow(/lfi:sandbox="maybe"/);
+  });
+
+  it('gives no function the sandbox flag unless lfi:sandbox=true, so they refuse the simulated channel', () => {
+    // Every function that reads LFI's configuration (the dashboard page's does not).
+    const functionEnvironments = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((fn) => fn.Properties.Environment.Variables as Record<string, unknown>)
+        .filter((variables) => 'LFI_ADS_CHANNEL' in variables);
+    // As AWS Lambda would load a function's configuration, with a simulated channel forced on it.
+    const loadInLambda = (variables: Record<string, unknown>) =>
+      loadConfig({
+        ...Object.fromEntries(Object.entries(variables).filter(([, v]) => typeof v === 'string')),
+        LFI_ADS_CHANNEL: 'simulated',
+        AWS_LAMBDA_FUNCTION_NAME: 'lfi-aggregate',
+      } as Record<string, string>);
+
+    const production = functionEnvironments(synth().template);
+    const sandbox = functionEnvironments(
+      synth({ 'lfi:adsChannel': 'simulated', 'lfi:sandbox': 'true' }).template,
+    );
+
+    expect(production.length).toBeGreaterThan(0);
+    for (const variables of production) {
+      expect(variables).not.toHaveProperty('LFI_SANDBOX');
+      expect(() => loadInLambda(variables)).toThrow(/LFI_ADS_CHANNEL=simulated is refused in AWS Lambda/);
+    }
+    for (const variables of sandbox) {
+      expect(variables).toHaveProperty('LFI_SANDBOX', 'true');
+      expect(loadInLambda(variables)).toMatchObject({ LFI_ADS_CHANNEL: 'simulated', LFI_SANDBOX: true });
+    }
   });
 
   it('rejects a bad context value with an error naming its key', () => {

@@ -1,3 +1,6 @@
+-- LOCAL ONLY (supabase/local/: never sent to production by `supabase db push`; `lfi migrate`
+-- applies it to the embedded database and, with --local, to a DATABASE_URL database).
+--
 -- Demo data (`lfi demo`): the set made by shared/demo/demo-data.ts is written in one call, and
 -- only into a database without segments, partners or leads, so it can never mix with real data.
 

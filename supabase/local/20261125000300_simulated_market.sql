@@ -1,7 +1,11 @@
--- The simulated ads market (DESIGN.md §6): the embedded default ads channel. Its random draws are
--- made in TypeScript (shared/ads/simulated-market.ts, seeded per campaign and date); these tables
--- keep its state and these functions store a simulated day in one call: the campaigns' results,
--- the leads they produced, and the partners' verdicts on earlier leads. Only the service role uses them.
+-- LOCAL ONLY (supabase/local/: never sent to production by `supabase db push`; `lfi migrate`
+-- applies it to the embedded database and, with --local, to a DATABASE_URL database). It inserts
+-- leads and decides leads' statuses, which only a simulated market may do.
+--
+-- The simulated ads market: the embedded default ads channel. Its random draws are made in
+-- TypeScript (shared/ads/simulated-market.ts, seeded per campaign and date); these tables keep its
+-- state and these functions store a simulated day in one call: the campaigns' results, the leads
+-- they produced, and the partners' verdicts on earlier leads. Only the service role uses them.
 
 create table public.lfi_sim_campaigns (
   customer_id text not null check (customer_id ~ '^[0-9]{10}$'),
