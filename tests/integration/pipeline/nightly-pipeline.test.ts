@@ -249,8 +249,40 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
     expect(await budgets()).toEqual(before);
     for (const decision of logged) {
       expect(decision).toMatchObject({ status: 'skipped', action_type: 'no_change' });
-      expect(decision.explanation).toMatch(/no leads and no ad cost in the last 7 days: no data is no signal/);
+      expect(decision.explanation).toMatch(
+        /no leads and no ad cost in the last 7 days: no data is no signal/,
+      );
     }
+  });
+
+  it('does not raise a budget where no impressions are lost to budget, and says so', async () => {
+    const date = '2026-11-25';
+    await runSteps(runtime, date, true);
+    const raised = (await decisions(date)).find((d) => d.action_type === 'budget_increase');
+    if (!raised) throw new Error('The dry run raised no budget to build on.');
+    // The same night, with the report saying this segment's budget no longer limits delivery.
+    const mapped = new Set(
+      (
+        await db.query<{ campaign_id: string }>(
+          'select campaign_id from public.lead_segment_campaigns where segment_id = $1',
+          [raised.segment_id],
+        )
+      ).map((c) => c.campaign_id),
+    );
+    const saturated: AdsChannel = {
+      ...market,
+      name: market.name,
+      dailyMetrics: async (...args) =>
+        (await market.dailyMetrics(...args)).map((m) =>
+          mapped.has(m.campaignId) ? { ...m, searchBudgetLostImpressionShare: 0 } : m,
+        ),
+      currentBudgets: (...args) => market.currentBudgets(...args),
+      applyBudgetChanges: (...args) => market.applyBudgetChanges(...args),
+    };
+    await runSteps(await runtimeWith(saturated), date);
+    const decision = (await decisions(date)).find((d) => d.code === raised.code && d.status !== 'dry_run');
+    expect(decision).toMatchObject({ action_type: 'no_change', status: 'skipped' });
+    expect(decision?.explanation).toMatch(/budget does not limit delivery \(0% impressions lost to budget/);
   });
 
   it('settles a change that landed before a crash as applied, without sending it again', async () => {
