@@ -306,11 +306,16 @@ function modelRule(
     desired = current;
     reasons.push('not_budget_limited');
   }
-  // How far the model can be off: one standard error of its scale, in budget terms.
-  const margin = Math.max(
-    controller.deadband,
-    controller.marginStandardErrors / (model.elasticity * Math.sqrt(Math.max(model.effectiveLeads, 1))),
-  );
+  // How far the model can be off: one standard error of its scale, in budget terms. That margin
+  // is what it takes to start a move; a move under way (last night's change went the same way)
+  // goes on to the target with the plain deadband, so it does not stall a standard error short.
+  const continuing = Math.sign(desired - current) === lastMove(segment.history) && desired !== current;
+  const margin = continuing
+    ? controller.deadband
+    : Math.max(
+        controller.deadband,
+        controller.marginStandardErrors / (model.elasticity * Math.sqrt(Math.max(model.effectiveLeads, 1))),
+      );
   if (current > 0 && desired !== current && Math.abs(desired - current) < margin * current) {
     reasons.push('within_margin');
     desired = current;
@@ -348,6 +353,13 @@ function describeModel(model: ResponseModel, budgetEuros: number): string {
 }
 
 const LIMIT_SIGNAL_DAYS = 3;
+
+/** The direction of the last budget change: the budget in force on the run date vs the day before. */
+function lastMove(history: readonly SegmentDay[]): number {
+  const today = history.at(-1)?.budgetMicros;
+  const before = history.at(-2)?.budgetMicros;
+  return today == null || before == null ? 0 : Math.sign(today - before);
+}
 
 /**
  * The segment's own spend ÷ leads over the lookback (spend without a single lead counts as one
