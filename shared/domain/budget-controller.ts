@@ -314,7 +314,8 @@ function modelRule(
     ? controller.deadband
     : Math.max(
         controller.deadband,
-        controller.marginStandardErrors / (model.elasticity * Math.sqrt(Math.max(model.effectiveLeads, 1))),
+        (controller.marginStandardErrors * Math.sqrt(model.dispersion / Math.max(model.effectiveLeads, 1))) /
+          model.elasticity,
       );
   if (current > 0 && desired !== current && Math.abs(desired - current) < margin * current) {
     reasons.push('within_margin');

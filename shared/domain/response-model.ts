@@ -43,6 +43,8 @@ export interface ResponseModel {
   readonly elasticity: number;
   /** Weighted leads behind the fit (prior excluded): how much to trust it. */
   readonly effectiveLeads: number;
+  /** Variance of a day's leads ÷ its mean (1 for Poisson; more when costs swing day to day). */
+  readonly dispersion: number;
   /** Days the fit used (spend > 0, not an outage, since the last change of level). */
   readonly days: number;
   /** Days left out: leads without cost (missing cost data) or no leads where many were due (tracking outage). */
@@ -50,6 +52,24 @@ export interface ResponseModel {
   /** The level moved this many days ago (null: no change found), by this ratio (leads seen ÷ expected). */
   readonly changeDaysAgo: number | null;
   readonly changeRatio: number;
+}
+
+const MIN_CHANGE_DAYS = 3;
+
+/**
+ * How much more the daily counts vary than Poisson counts would (at least 1), from successive
+ * differences of the standardized residuals: a shift in level adds only one large difference,
+ * so it does not hide itself by inflating the noise.
+ */
+function overdispersion(days: readonly { leads: number; driver: number }[], level: number): number {
+  if (days.length < 3 || level <= 0) return 1;
+  const residuals = days.map((day) => {
+    const mean = level * day.driver;
+    return mean > 0 ? (day.leads - mean) / Math.sqrt(mean) : 0;
+  });
+  let sum = 0;
+  for (let i = 1; i < residuals.length; i++) sum += ((residuals[i] ?? 0) - (residuals[i - 1] ?? 0)) ** 2;
+  return Math.max(1, sum / (2 * (residuals.length - 1)));
 }
 
 /** Leads expected a day at `spendEuros`. */
@@ -133,6 +153,7 @@ export function fitResponseModel(
     },
   );
   const pooled = total.driver > 0 ? total.leads / total.driver : 0;
+  const dispersion = overdispersion(usable, pooled);
   let change = { z: 0, days: 0, observed: 0, expected: 0 };
   let observed = 0;
   let driver = 0;
@@ -140,8 +161,10 @@ export function fitResponseModel(
     if (index === usable.length - 1) break; // the before-stretch must keep a day
     observed += day.leads;
     driver += day.driver;
+    // One or two odd days are not a new level.
+    if (index + 1 < MIN_CHANGE_DAYS) continue;
     const expected = pooled * driver;
-    const variance = expected * (1 - driver / total.driver);
+    const variance = dispersion * expected * (1 - driver / total.driver);
     const z = variance > 0 ? (observed - expected) / Math.sqrt(variance) : 0;
     if (Math.abs(z) > Math.abs(change.z)) change = { z, days: index + 1, observed, expected };
   }
@@ -155,6 +178,7 @@ export function fitResponseModel(
     scale,
     elasticity,
     effectiveLeads: fitted.leads,
+    dispersion,
     days: since.length,
     excludedDays: days.length - usable.length,
     changeDaysAgo: actOn ? change.days : null,
