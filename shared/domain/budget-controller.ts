@@ -46,7 +46,7 @@ export const controllerSettingsSchema = z.strictObject({
   /** Weight of the branch's cost per lead in a segment's fit, in leads. */
   priorLeads: z.number().positive().default(5),
   /** Leads since some day this many standard deviations off the model: the level moved then. */
-  changeZ: z.number().positive().default(3.5),
+  changeZ: z.number().positive().default(2.5),
   /** A move smaller than this share of the budget is not made (the model's own margin may widen it). */
   deadband: z.number().min(0).lt(1).default(0.04),
   /** The model's margin, in standard errors of its estimate: a smaller move is noise, not news. */

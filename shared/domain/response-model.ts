@@ -172,7 +172,10 @@ export function fitResponseModel(
   const since = actOn ? usable.slice(-change.days) : usable;
   // After a change, the days since speak for themselves; the old level holds them by one lead.
   const fitted = actOn ? weightedFit(since, overall.scale, 1) : overall;
-  const scale = fitted.scale;
+  // The stretch picked is the most extreme one, so its shift is partly luck: only the part of it
+  // beyond the threshold is believed (soft thresholding), and more days make it grow.
+  const believed = actOn ? 1 - changeZ / Math.abs(change.z) : 1;
+  const scale = actOn ? overall.scale * (fitted.scale / overall.scale) ** believed : fitted.scale;
 
   return {
     scale,

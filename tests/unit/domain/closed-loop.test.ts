@@ -152,7 +152,8 @@ describe('the default controller in closed loop', () => {
     );
     const recovered = budgets.findIndex((budget, day) => day > 30 && budget >= 800 * 0.9);
     expect(recovered).toBeGreaterThan(30);
-    expect(recovered - 30).toBeLessThanOrEqual(12);
+    // Detection (a few days), belief growing with the evidence, then +20% a day for the doubling.
+    expect(recovered - 30).toBeLessThanOrEqual(16);
   });
 
   it('stops raising where demand is exhausted (no budget-lost impressions, budget not spent)', () => {
