@@ -101,6 +101,16 @@ export function createScenarioMarket(
   const pending = new Map<number, LeadVerdict[]>();
   let lastDay = -1;
   const maxBudgetMicros = defaultGuardrailSettings.maxBudgetMicros;
+  // Time zone arithmetic is slow (Intl) and the same for every lead of a day: once per date.
+  const dayStarts = new Map<string, number>();
+  const dayStart = (date: string): number => {
+    let start = dayStarts.get(date);
+    if (start === undefined) {
+      start = dayStartUtc(date, timeZone).getTime();
+      dayStarts.set(date, start);
+    }
+    return start;
+  };
 
   function simulateSegment(segment: WorldSegment, day: number, leads: NewLead[]): MarketSegmentDay {
     const worldDay = segment.days[day];
@@ -187,8 +197,8 @@ export function createScenarioMarket(
     const worldDay = segment.days[day];
     if (!worldDay || count === 0) return;
     const random = randomFor(world.seed, world.name, segment.code, worldDay.date, 'leads');
-    const start = dayStartUtc(worldDay.date, timeZone).getTime();
-    const length = dayStartUtc(addDays(worldDay.date, 1), timeZone).getTime() - start;
+    const start = dayStart(worldDay.date);
+    const length = dayStart(addDays(worldDay.date, 1)) - start;
     let room = worldDay.capacity;
     for (let n = 0; n < count; n++) {
       const id = uuidFrom(random);
@@ -207,7 +217,7 @@ export function createScenarioMarket(
       const decidedDate = addDays(worldDay.date, lag);
       const decidedMs = Math.max(
         createdMs + 60_000,
-        dayStartUtc(decidedDate, timeZone).getTime() + Math.floor((8 + 10 * random.next()) * HOUR_MS),
+        dayStart(decidedDate) + Math.floor((8 + 10 * random.next()) * HOUR_MS),
       );
       const verdict: LeadVerdict = {
         id,
