@@ -6,7 +6,7 @@ import { type SimulationMetrics, simulationMetrics } from '../shared/simulation/
 import {
   parseScenarioJson,
   type Scenario,
-  scenarioJsonSchema,
+  scenarioJsonSchemaText,
 } from '../shared/simulation/scenario.schema.ts';
 import type { ControllerName } from '../shared/simulation/scenario-world.repository.ts';
 import type { SimulationRun } from '../shared/simulation/simulate.ts';
@@ -23,11 +23,6 @@ const CONTROLLERS: Record<string, readonly ControllerName[]> = {
   plan: ['plan'],
   both: ['default', 'plan'],
 };
-
-/** The committed JSON Schema's text: what --write-schema writes and the test compares with. */
-export function scenarioSchemaText(): string {
-  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
-}
 
 /**
  * `lfi simulate --scenario FILE|DIR [--controller default|plan|both] [--days N] [--seed S]
@@ -49,7 +44,7 @@ export async function simulateCommand(args: readonly string[], out: (text: strin
     },
   });
   if (values['write-schema']) {
-    await writeFile(scenarioSchemaFile, scenarioSchemaText());
+    await writeFile(scenarioSchemaFile, scenarioJsonSchemaText());
     out(`Wrote ${scenarioSchemaFile}.`);
     if (values.scenario === undefined) return 0;
   }

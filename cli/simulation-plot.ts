@@ -191,23 +191,22 @@ function step(
   return `<polyline points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
 }
 
-/** A round upper bound for an axis: 1, 2 or 5 × 10^n at or above the largest value. */
+const TICKS = 4;
+
+/** The axis top: TICKS steps of 1, 2, 2.5 or 5 × 10^n, at or above the largest value. */
 export function niceMax(value: number): number {
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const factor of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
-    if (factor * magnitude >= value) return factor * magnitude;
-  }
-  return 10 * magnitude;
+  const raw = value / TICKS;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  return step * TICKS;
 }
 
 function ticks(max: number): number[] {
-  const count = 4;
-  return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
+  return Array.from({ length: TICKS + 1 }, (_, i) => (max * i) / TICKS);
 }
 
 function tickLabel(value: number): string {
-  if (value >= 1000) return `${(value / 1000).toFixed(value % 1000 === 0 ? 0 : 1)}k`;
-  return Number.isInteger(value) ? String(value) : value.toFixed(value < 1 ? 2 : 1);
+  return String(Math.round(value * 1000) / 1000);
 }
 
 function fmt(value: number): string {

@@ -8,6 +8,8 @@ import { formatTable } from './table.ts';
 interface Column {
   readonly header: string;
   readonly cell: (m: SegmentMetrics) => string;
+  /** The same for every controller (the scenario's, not the controller's): shown once. */
+  readonly shared?: boolean;
 }
 
 const pct = (value: number | null, digits = 1) => (value === null ? '—' : `${(value * 100).toFixed(digits)}`);
@@ -27,7 +29,8 @@ export const reportColumns: readonly Column[] = [
   { header: 'exp.gap %', cell: (m) => pct(m.expectedLeadGap) },
   { header: '|7d gap| %', cell: (m) => num(m.meanAbs7DayGapPct) },
   { header: '±10% share', cell: (m) => pct(m.within10PctShare, 0) },
-  { header: 'leads/target', cell: (m) => `${m.realizedLeads}/${Math.round(m.targetLeads)}` },
+  { header: 'target', cell: (m) => m.targetLeads.toFixed(0), shared: true },
+  { header: 'leads', cell: (m) => String(m.realizedLeads) },
   { header: 'spend €', cell: (m) => euros(m.spendMicros) },
   { header: 'CPL €', cell: (m) => eurosCents(m.costPerLeadMicros) },
   { header: 'wasted €', cell: (m) => euros(m.wastedSpendMicros) },
@@ -43,16 +46,11 @@ export function formatScenarioTable(runs: readonly SimulationMetrics[]): string 
   const [first] = runs;
   if (!first) return '';
   const rowsOf = (m: SimulationMetrics) => [...m.segments, m.overall];
-  const header = [
-    'segment',
-    ...reportColumns.map((c) =>
-      runs.length > 1 ? `${c.header} (${runs.map((r) => r.controller).join('/')})` : c.header,
-    ),
-  ];
+  const header = ['segment', ...reportColumns.map((c) => c.header)];
   const rows = rowsOf(first).map((row, index) => [
     row.unreachable ? `${row.segment} *` : row.segment,
     ...reportColumns.map((column) =>
-      runs
+      (column.shared ? runs.slice(0, 1) : runs)
         .map((run) => {
           const metrics = rowsOf(run)[index];
           return metrics ? column.cell(metrics) : '—';

@@ -202,6 +202,7 @@ export const scenarioSchema = z
     description: text.meta({ description: 'What the scenario tests, in a sentence or two.' }),
     startDate: z
       .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
       .refine(isIsoDate, 'must be a real date written YYYY-MM-DD')
       .default('2027-01-04')
       .meta({ description: 'The business day of day 0 (Europe/Amsterdam).' }),
@@ -256,6 +257,11 @@ export type ScenarioShock = ScenarioSegment['shocks'][number];
 /** The JSON Schema committed as docs/scenario.schema.json (what a scenario file may contain). */
 export function scenarioJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(scenarioSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/** docs/scenario.schema.json's exact text: `lfi simulate --write-schema` writes it, a test compares. */
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
 }
 
 export class ScenarioError extends InputError {}
