@@ -62,7 +62,7 @@ export function formatScenarioTable(runs: readonly SimulationMetrics[]): string 
   const title =
     `Scenario ${first.scenario}: ${first.segments.length} segments, metrics after a ${first.warmupDays}-day warm-up` +
     (runs.length > 1
-      ? `; each cell ${runs.map((r) => r.controller).join(' / ')}`
+      ? `; each cell: ${runs.map((r) => r.controller).join(' / ')}`
       : `; controller ${first.controller}`);
   const notes = first.unreachableSegments.length
     ? `\n* target out of the market's reach on most days (recovery not judged)`
