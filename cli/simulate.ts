@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type SimulationMetrics, simulationMetrics } from '../shared/simulation/metrics.ts';
+import { pooledMetrics, type SimulationMetrics, simulationMetrics } from '../shared/simulation/metrics.ts';
 import {
   parseScenarioJson,
   type Scenario,
@@ -11,7 +11,7 @@ import {
 import type { ControllerName } from '../shared/simulation/scenario-world.repository.ts';
 import type { SimulationRun } from '../shared/simulation/simulate.ts';
 import { simulationSvg } from './simulation-plot.ts';
-import { formatScenarioTable } from './simulation-report.ts';
+import { formatLibraryTable, formatScenarioTable } from './simulation-report.ts';
 import { runScenario } from './simulation-runner.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -108,6 +108,24 @@ export async function simulateCommand(args: readonly string[], out: (text: strin
       ),
     );
   } else {
+    if (results.length > 1) {
+      out(
+        formatLibraryTable(
+          controllers,
+          results.map((r) => ({
+            scenario: r.metrics[0]?.scenario ?? '',
+            metrics: r.metrics.map((m) => m.overall),
+          })),
+          controllers.map((_, i) =>
+            pooledMetrics(
+              'overall',
+              results.flatMap((r) => (r.runs[i] ? [r.runs[i].series] : [])),
+            ),
+          ),
+        ),
+      );
+      out('');
+    }
     if (values.plot !== undefined) out(`Plots written to ${values.plot}/.`);
     out(
       violations.length === 0

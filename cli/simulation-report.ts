@@ -69,3 +69,38 @@ export function formatScenarioTable(runs: readonly SimulationMetrics[]): string 
     : '';
   return `${title}\n${formatTable(header, rows, right)}${notes}`;
 }
+
+/** The columns of a library summary: one row per scenario, how each controller did overall. */
+const libraryColumns = [
+  'exp.gap %',
+  '|7d gap| %',
+  '±10% share',
+  'volatility %',
+  'reversals',
+  'wasted €',
+  'spend €',
+  'recovery',
+  'violations',
+].flatMap((header) => reportColumns.filter((c) => c.header === header));
+
+export interface LibraryRow {
+  readonly scenario: string;
+  /** One per controller, in the order of `controllers`. */
+  readonly metrics: readonly SegmentMetrics[];
+}
+
+/** Per scenario (its overall row) and for the whole library, each cell "default / plan". */
+export function formatLibraryTable(
+  controllers: readonly string[],
+  scenarios: readonly LibraryRow[],
+  overall: readonly SegmentMetrics[],
+): string {
+  const header = ['scenario', ...libraryColumns.map((c) => c.header)];
+  const body = [...scenarios, { scenario: 'overall', metrics: overall }].map((row) => [
+    row.scenario,
+    ...libraryColumns.map((column) => row.metrics.map(column.cell).join(' / ')),
+  ]);
+  const right = libraryColumns.map((_, i) => i + 1);
+  const title = `Library: ${scenarios.length} scenarios (overall rows) and all their segment-days pooled; each cell: ${controllers.join(' / ')}`;
+  return `${title}\n${formatTable(header, body, right)}`;
+}

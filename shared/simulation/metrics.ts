@@ -122,6 +122,30 @@ export function simulationMetrics(series: SimulationSeries, options: MetricOptio
   };
 }
 
+/**
+ * The segments of several simulations pooled into one row (a library's overall figures): each
+ * series judged after its own warm-up, the terms pooled as for one simulation's overall row.
+ */
+export function pooledMetrics(
+  name: string,
+  runs: readonly SimulationSeries[],
+  options: { readonly limits?: MetricLimits } = {},
+): SegmentMetrics {
+  const limits = options.limits ?? defaultMetricLimits;
+  const parts = runs.flatMap((series) => {
+    const violations = guardrailViolations(series, limits);
+    return series.segments.map((segment) =>
+      segmentParts(
+        segment,
+        series.warmupDays,
+        limits,
+        violations.filter((v) => v.segment === segment.code),
+      ),
+    );
+  });
+  return summarise(name, false, parts);
+}
+
 /** What a segment contributes: its per-day terms, pooled as they are for the overall figures. */
 interface SegmentParts {
   readonly segment: SegmentSeries;
