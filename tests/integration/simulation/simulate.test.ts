@@ -105,8 +105,6 @@ describe.each(databaseLanes)('lfi simulate on $name', (lane) => {
     expect(hand).toEqual([
       expect.objectContaining({ afterDay: 11, code: 'verhuizer-noord-holland', toMicros: 150_000_000 }),
     ]);
-    // The night after the hand edit leaves the hand-set budget alone.
-    expect(run.series.segments[1]?.days[12]?.decision?.explanation).toMatch(/changed outside LFI/);
   });
 
   it('keeps within the guardrails', () => {
