@@ -270,22 +270,27 @@ function trailingMean(
 
 /**
  * Whether the 7-day expected-lead gap ending at `day` is within ±10%: expected and target
- * summed over the window's days without an outage. With a target of 0 there is nothing to be
+ * summed over the window's days without an outage, and none before `since` (after a shock, the
+ * days before it say nothing about the recovery). With a target of 0 there is nothing to be
  * within; the controller has done what it can once the budget is at the minimum.
  */
 export function within7DayExpected(
   days: readonly SegmentDayRecord[],
   day: number,
   limits: MetricLimits,
+  since = 0,
 ): boolean {
-  const window = days.filter((d) => d.day <= day && d.day > day - WINDOW_DAYS && !d.outage);
+  const window = days.filter((d) => d.day <= day && d.day > day - WINDOW_DAYS && d.day >= since && !d.outage);
   const target = sum(window.map((d) => d.target));
   const expected = sum(window.map((d) => d.expectedLeads));
   if (target <= 0) return (days[day]?.budgetMicros ?? 0) <= limits.minBudgetMicros;
   return Math.abs(expected - target) / target <= WITHIN;
 }
 
-/** Days from the shock until the 7-day expected-lead gap is within ±10% and stays so for 3 days. */
+/**
+ * Days from the shock until the 7-day expected-lead gap (over the days since the shock, up to 7)
+ * is within ±10% and stays so for 3 days.
+ */
 export function recoveryDays(
   days: readonly SegmentDayRecord[],
   shockDay: number,
@@ -293,7 +298,7 @@ export function recoveryDays(
 ): number | 'not recovered' {
   let run = 0;
   for (let day = shockDay; day < days.length; day++) {
-    run = within7DayExpected(days, day, limits) ? run + 1 : 0;
+    run = within7DayExpected(days, day, limits, shockDay) ? run + 1 : 0;
     if (run === RECOVERY_HOLD_DAYS) return day - RECOVERY_HOLD_DAYS + 1 - shockDay;
   }
   return 'not recovered';

@@ -264,6 +264,14 @@ describe('the simulation metrics', () => {
     });
   });
 
+  it('does not count the days before a shock toward its recovery', () => {
+    // 11.5 expected a day before a hand edit, 8.5 after (15% short): a 7-day window reaching back
+    // over the shock would pass through ±10% for days; the gap since the shock never does.
+    const d = days(30, (n) => ({ expectedLeads: n >= 10 ? 8.5 : 11.5, handEdit: n === 10 }));
+
+    expect(recoveryDays(d, 10, defaultMetricLimits)).toBe('not recovered');
+  });
+
   it('says "not recovered" when the gap never closes, and "unreachable" when no budget could close it', () => {
     const stuck = days(30, (n) => ({ capacity: n >= 10 ? 25 : 12.5, target: n >= 10 ? 20 : 10 }));
     const unreachable = stuck.map((d) => ({ ...d, maxExpectedLeads: 12 }));
