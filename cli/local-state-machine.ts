@@ -18,11 +18,22 @@ export type ExecutionResult =
       readonly step?: string;
     };
 
-let synthesized: ReturnType<typeof synthesizeNightlyStateMachine> | undefined;
+interface NightlyStateMachine {
+  readonly machine: StateMachine;
+  readonly taskStates: Awaited<ReturnType<typeof synthesizeNightlyStateMachine>>['taskStates'];
+}
 
-/** Synthesizing the CDK app takes about a second: once per process, not once per night. */
-function nightlyStateMachine(): ReturnType<typeof synthesizeNightlyStateMachine> {
-  synthesized ??= synthesizeNightlyStateMachine();
+let synthesized: Promise<NightlyStateMachine> | undefined;
+
+/**
+ * Synthesizing the CDK app takes about a second and validating its definition a tenth of one:
+ * both once per process, not once per night (each run gets its own handlers).
+ */
+function nightlyStateMachine(): Promise<NightlyStateMachine> {
+  synthesized ??= synthesizeNightlyStateMachine().then(({ definition, taskStates }) => ({
+    machine: new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0]),
+    taskStates,
+  }));
   synthesized.catch(() => {
     synthesized = undefined;
   });
@@ -38,7 +49,7 @@ export async function runNightlyLocally(
   runtime: Runtime,
   input: Record<string, unknown>,
 ): Promise<ExecutionResult> {
-  const { definition, taskStates } = await nightlyStateMachine();
+  const { machine, taskStates } = await nightlyStateMachine();
   const provide = async () => runtime;
   let failedStep: string | undefined;
   const lambda =
@@ -68,7 +79,6 @@ export async function runNightlyLocally(
       return [state, handler];
     }),
   );
-  const machine = new StateMachine(definition as ConstructorParameters<typeof StateMachine>[0]);
   type Json = Parameters<typeof machine.run>[0];
   const execution = machine.run(input as Json, {
     overrides: { taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>> },

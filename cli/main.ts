@@ -17,6 +17,8 @@ import {
 } from '../shared/runtime/runtime.ts';
 import { runNightlyLocally } from './local-state-machine.ts';
 import { formatRunReport, readRunReport, summarise } from './run-report.ts';
+import { simulateCommand } from './simulate.ts';
+import { UsageError } from './usage-error.ts';
 
 const usage = `Lead Flow Intelligence
 
@@ -31,13 +33,14 @@ Usage: lfi <command> [options]
   backfill --from D --to D              run it for each date in order, with progress
   serve [--port 8787]                   the API and dashboard locally
   start                                 first run: migrate and load demo data; then run for yesterday
+  simulate --scenario FILE|DIR          the closed loop on scenario files, on a throwaway database
+      [--controller default|plan|both] [--days N] [--seed S] [--json] [--plot DIR]
+  simulate --write-schema               regenerate docs/scenario.schema.json
 
 The database: DATABASE_URL (PostgreSQL), else SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY, else the
 embedded database in LFI_DATA_DIR (default .lfi/). Dates are YYYY-MM-DD business days (Europe/Amsterdam).`;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export async function main(
   argv: readonly string[],
@@ -48,6 +51,8 @@ export async function main(
     out(usage);
     return command ? 0 : 1;
   }
+  // The simulation brings its own throwaway database: the configured one is never opened.
+  if (command === 'simulate') return simulateCommand(rest, out);
   const config = loadConfig();
   const runtime = await createRuntime(config, { logger: silentLogger });
   try {
