@@ -1,9 +1,5 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -20,7 +16,7 @@ import {
   ValidationError,
 } from './api.errors.ts';
 import type { ApiSettings } from './api-settings.ts';
-import { actorFromClaims } from './auth.ts';
+import { actorFromClaims, checkTokenTimes, tokenClaims } from './auth.ts';
 import { httpEdge } from './http-edge.middleware.ts';
 import { type Actor, type OperationContext, operations } from './operations.ts';
 import { ReadCache } from './read-cache.ts';
@@ -41,6 +37,11 @@ export interface ApiHandlerOptions {
   readonly services: () => Promise<ApiServices>;
   /** Shared by the handlers of one process (the local server), so a write clears the reads. */
   readonly cache?: ReadCache;
+  /**
+   * Wall-clock milliseconds for the token's times (default Date.now): real time, like the
+   * authorizer's, not the business clock that tests set to a fixed day.
+   */
+  readonly wallClock?: () => number;
 }
 
 interface Prepared {
@@ -63,7 +64,7 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
   const cache = options.cache ?? new ReadCache(options.settings.readCacheMs);
   return middy<ApiEvent, ApiResult>()
     .use(httpEdge(options.settings, options.logger))
-    .use(authorize(name, options.settings))
+    .use(authorize(name, options.settings, options.wallClock ?? Date.now))
     .use(parseInput(options.settings))
     .handler(async (event) => {
       const state = prepared.get(event);
@@ -88,18 +89,35 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
     });
 }
 
-/** Finds the route and checks the caller: 401 without a user, 403 for a write without the admin role. */
-function authorize(name: ApiHandlerName, settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
+/**
+ * Finds the route and checks the caller: 401 without a valid token (one without an expiry, or
+ * issued in the future, included), 403 for a read without a reader role or a write without the
+ * admin role.
+ */
+function authorize(
+  name: ApiHandlerName,
+  settings: ApiSettings,
+  wallClock: () => number,
+): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     name: 'authorize',
     before({ event }) {
       const route = routeFor(event);
       if (route.handler !== name) throw new Error(`Route ${event.routeKey} reached the ${name} handler.`);
-      const claims = (event as Partial<APIGatewayProxyEventV2WithJWTAuthorizer>).requestContext?.authorizer
-        ?.jwt?.claims;
+      if (route.auth === 'public') {
+        prepared.set(event, { route, actor: null });
+        return;
+      }
+      const claims = tokenClaims(event);
+      checkTokenTimes(claims, wallClock());
       const actor = actorFromClaims(claims, settings);
-      if (route.auth !== 'public' && !actor) throw new UnauthorizedError();
-      if (route.auth === 'admin' && !actor?.isAdmin) throw new ForbiddenError();
+      if (!actor) throw new UnauthorizedError();
+      if (route.auth === 'admin' && !actor.isAdmin) throw new ForbiddenError();
+      if (route.auth === 'reader' && !actor.canRead) {
+        throw new ForbiddenError(
+          `Reading this needs one of the roles ${[settings.adminRole, ...settings.readerRoles.filter((r) => r !== settings.adminRole)].join(', ')}; your token carries none of them.`,
+        );
+      }
       prepared.set(event, { route, actor });
     },
   };

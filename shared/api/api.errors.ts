@@ -36,11 +36,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor() {
-    super('This change needs the admin role; your token does not carry it.', {
-      code: 'forbidden',
-      status: 403,
-    });
+  constructor(message = 'This change needs the admin role; your token does not carry it.') {
+    super(message, { code: 'forbidden', status: 403 });
   }
 }
 

@@ -39,7 +39,7 @@ export interface LocalServer {
   /** A development admin token, valid 12 hours, signed by this server's key. */
   readonly token: string;
   /** Signs a token this server accepts (tests make user, admin and expired tokens with it). */
-  signToken(claims: JWTPayload, options?: { expiresIn?: string | number }): Promise<string>;
+  signToken(claims: JWTPayload, options?: { expiresIn?: string | number | null }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -135,7 +135,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server.listen(port, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const adminClaims = nestedClaim(settings.adminClaim, settings.adminRole);
+  const adminClaims = nestedClaim(settings.roleClaim, settings.adminRole);
   token = await auth.sign({
     sub: 'local-admin',
     email: 'admin@localhost',

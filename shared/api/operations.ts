@@ -15,6 +15,8 @@ import { defaultPageLimit, defaultRangeDays, maxRangeDays } from './schemas.ts';
 export interface Actor {
   readonly sub: string;
   readonly email: string | null;
+  /** Holds a reader role (or the admin role): may use the read routes. */
+  readonly canRead: boolean;
   readonly isAdmin: boolean;
 }
 

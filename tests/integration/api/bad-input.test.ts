@@ -6,7 +6,20 @@ import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { databaseLanes } from '../../support/databases.ts';
 import { lfiChecksum, seedApiData, segmentA, startTestServer, unknownSegment } from './api-fixtures.ts';
 
-type TokenKind = 'admin' | 'user' | 'none' | 'expired' | 'forged' | 'garbage' | 'basic' | 'alg-none';
+type TokenKind =
+  | 'admin'
+  | 'user'
+  | 'growth'
+  | 'customer'
+  | 'smuggled-role'
+  | 'no-expiry'
+  | 'issued-in-future'
+  | 'none'
+  | 'expired'
+  | 'forged'
+  | 'garbage'
+  | 'basic'
+  | 'alg-none';
 
 interface BadRequest {
   readonly name: string;
@@ -106,6 +119,78 @@ const cases: readonly BadRequest[] = [
     status: 403,
   },
   { name: 'pause by a non-admin', method: 'POST', path: `${segment}/pause`, token: 'user', status: 403 },
+  {
+    name: 'pause by the growth team',
+    method: 'POST',
+    path: `${segment}/pause`,
+    token: 'growth',
+    status: 403,
+  },
+  // a valid token is not enough to read: it must carry a reader role
+  {
+    name: 'segment list read by a platform customer',
+    method: 'GET',
+    path: '/api/lead-segments',
+    token: 'customer',
+    status: 403,
+  },
+  {
+    name: 'stats read by a platform customer',
+    method: 'GET',
+    path: `${segment}/stats`,
+    token: 'customer',
+    status: 403,
+  },
+  {
+    name: 'status read by a platform customer',
+    method: 'GET',
+    path: '/api/orchestration/status',
+    token: 'customer',
+    status: 403,
+  },
+  {
+    name: 'plans read with an unknown role',
+    method: 'GET',
+    path: `${segment}/plans`,
+    token: 'user',
+    status: 403,
+  },
+  {
+    name: 'read with "role:admin" inside another string',
+    method: 'GET',
+    path: '/api/lead-segments',
+    token: 'smuggled-role',
+    status: 403,
+  },
+  {
+    name: 'write with "role:admin" inside another string',
+    method: 'PUT',
+    path: '/api/orchestration/kill-switch',
+    token: 'smuggled-role',
+    body: json({ enabled: true }),
+    status: 403,
+  },
+  {
+    name: 'read with a token that never expires',
+    method: 'GET',
+    path: '/api/lead-segments',
+    token: 'no-expiry',
+    status: 401,
+  },
+  {
+    name: 'write with a token that never expires',
+    method: 'POST',
+    path: `${segment}/pause`,
+    token: 'no-expiry',
+    status: 401,
+  },
+  {
+    name: 'read with a token issued in the future',
+    method: 'GET',
+    path: `${segment}/decisions`,
+    token: 'issued-in-future',
+    status: 401,
+  },
   // path parameters
   {
     name: 'segment id that is no uuid',
@@ -551,6 +636,20 @@ describe.each(databaseLanes)('HTTP API bad input on $name', (lane) => {
     tokens.set(
       'user',
       `Bearer ${await server.signToken({ sub: 'user-1', app_metadata: { role: 'viewer' } })}`,
+    );
+    tokens.set(
+      'growth',
+      `Bearer ${await server.signToken({ sub: 'growth-1', app_metadata: { role: 'growth' } })}`,
+    );
+    tokens.set('customer', `Bearer ${await server.signToken({ sub: 'customer-1', role: 'authenticated' })}`);
+    tokens.set(
+      'smuggled-role',
+      `Bearer ${await server.signToken({ sub: 'customer-2', app_metadata: { role: 'x role:admin' } })}`,
+    );
+    tokens.set('no-expiry', `Bearer ${await server.signToken(admin, { expiresIn: null })}`);
+    tokens.set(
+      'issued-in-future',
+      `Bearer ${await server.signToken({ ...admin, iat: Math.floor(Date.now() / 1000) + 3600 })}`,
     );
     tokens.set('none', undefined);
     tokens.set(
