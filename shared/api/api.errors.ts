@@ -87,3 +87,21 @@ export class IncompleteBodyError extends AppError {
     });
   }
 }
+
+export class MisdirectedRequestError extends AppError {
+  constructor() {
+    super('This server answers only to localhost, 127.0.0.1 or [::1] with its port in the Host header.', {
+      code: 'misdirected_request',
+      status: 421,
+    });
+  }
+}
+
+export class BadHostError extends AppError {
+  constructor() {
+    super('Send a Host header naming this server (localhost, 127.0.0.1 or [::1], with its port).', {
+      code: 'bad_host',
+      status: 400,
+    });
+  }
+}
