@@ -7,6 +7,7 @@ import type { Clock } from '../runtime/runtime.ts';
 import {
   type FieldProblem,
   ForbiddenError,
+  InvalidUtf8Error,
   MalformedJsonError,
   MethodNotAllowedError,
   NotFoundError,
@@ -20,6 +21,7 @@ import { actorFromClaims, checkTokenTimes, tokenClaims } from './auth.ts';
 import { httpEdge } from './http-edge.middleware.ts';
 import { type Actor, type OperationContext, operations } from './operations.ts';
 import { ReadCache } from './read-cache.ts';
+import { decodeUtf8, textProblems } from './request-text.ts';
 import { type ApiHandlerName, pathMethods, type Route, routeKey, routeList } from './routes.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
@@ -83,8 +85,10 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
         cache.clear();
         return { statusCode: route.status, body };
       }
-      // Date defaults depend on the day, so the day is part of the key.
-      const key = `${route.operationId} ${now.toISOString().slice(0, 10)} ${JSON.stringify(input)}`;
+      // Date defaults depend on the day, and what a read shows on whether the caller is an admin
+      // (recorded errors), so both are part of the key.
+      const audience = state.actor?.isAdmin ? 'admin' : 'reader';
+      const key = `${route.operationId} ${audience} ${now.toISOString().slice(0, 10)} ${JSON.stringify(input)}`;
       return { statusCode: route.status, body: await cache.read(key, Date.now(), run) };
     });
 }
@@ -135,7 +139,11 @@ function routeFor(event: ApiEvent): Route {
 
 const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Size, media type and JSON of the body, then params, query and body against the route's schemas. */
+/**
+ * Size, media type, UTF-8 and JSON of the body; then text no database can store (NUL, lone
+ * surrogates) and keys that mean something to JavaScript objects anywhere in params, query or
+ * body; then params, query and body against the route's schemas.
+ */
 function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     name: 'parseInput',
@@ -148,11 +156,12 @@ function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
       if (size > settings.maxBodyBytes) throw new PayloadTooLargeError(settings.maxBodyBytes);
       let body: unknown;
       if (route.body) {
-        const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-        if (text === '' && route.bodyOptional) body = {};
+        if (raw === '' && route.bodyOptional) body = {};
         else {
           if (!jsonContentType.test(event.headers?.['content-type'] ?? ''))
             throw new UnsupportedMediaTypeError();
+          const text = event.isBase64Encoded ? decodeUtf8(Buffer.from(raw, 'base64')) : raw;
+          if (text === undefined) throw new InvalidUtf8Error();
           try {
             body = JSON.parse(text);
           } catch {
@@ -160,6 +169,12 @@ function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
           }
         }
       }
+      const unsafe = [
+        ...textProblems('params', event.pathParameters ?? {}),
+        ...textProblems('query', event.queryStringParameters ?? {}),
+        ...textProblems('body', body),
+      ];
+      if (unsafe.length > 0) throw new ValidationError(unsafe);
       const problems: FieldProblem[] = [];
       const params = check('params', route.params, event.pathParameters ?? {}, problems);
       const query = check('query', route.query, event.queryStringParameters ?? {}, problems);

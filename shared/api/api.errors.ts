@@ -105,3 +105,12 @@ export class BadHostError extends AppError {
     });
   }
 }
+
+export class InvalidUtf8Error extends AppError {
+  constructor() {
+    super('The request body is not valid UTF-8: send JSON encoded as UTF-8.', {
+      code: 'invalid_utf8',
+      status: 400,
+    });
+  }
+}

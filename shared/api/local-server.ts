@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -216,10 +217,16 @@ function toEvent(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
-  const binary = body.length > 0 && !textual.test(headers['content-type'] ?? '');
+  // A Map, so a parameter named __proto__ or constructor is a parameter like any other (and is refused).
+  const params = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    const earlier = params.get(name);
+    params.set(name, earlier === undefined ? value : `${earlier},${value}`);
+  }
+  const query = Object.fromEntries(params);
+  // Bytes that are not UTF-8 go as base64, as API Gateway sends binary, so the handler sees them
+  // as they came instead of with U+FFFD in their place.
+  const binary = body.length > 0 && (!textual.test(headers['content-type'] ?? '') || !isUtf8(body));
   const now = Date.now();
   const event: ApiEvent = {
     version: '2.0',
