@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
-import { describeDatabase } from '../shared/db/describe-database.ts';
+import { describeDatabase, nonLocalDatabaseWarning } from '../shared/db/describe-database.ts';
 import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
@@ -31,7 +31,7 @@ Usage: lfi <command> [options]
   run [--date D] [--dry-run] [--json]   run the nightly state machine for a date (default yesterday)
       [--channel google-ads [--credentials FILE]]   against Google Ads (credentials: a JSON file)
   backfill --from D --to D              run it for each date in order, with progress
-  serve [--port 8787]                   the API and dashboard locally
+  serve [--port 8787]                   the API and dashboard on this machine (127.0.0.1 only)
   start                                 first run: migrate and load demo data; then run for yesterday
   simulate --scenario FILE|DIR          the closed loop on scenario files, on a throwaway database
       [--controller default|plan|both] [--days N] [--seed S] [--json] [--plot DIR]
@@ -274,6 +274,8 @@ async function serveCommand(
   await ensureEmbeddedSchema(runtime);
   const { startLocalServer } = await import('../shared/api/local-server.ts');
   const server = await startLocalServer({ runtime, port: positiveInteger(values.port, '--port') });
+  const warning = nonLocalDatabaseWarning(runtime.config);
+  if (warning) out(warning);
   out(`LFI API and dashboard on ${server.url}`);
   out(`Development admin token (valid 12 hours):\n${server.token}`);
   const stop = async () => {

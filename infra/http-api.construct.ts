@@ -35,9 +35,13 @@ export interface LfiHttpApiProps {
   readonly environment: Readonly<Record<string, string>>;
   /** The Supabase service-role key's secret, read by the handlers at cold start. */
   readonly databaseSecret?: ISecret;
-  /** Where the admin role sits in the token's claims (default `app_metadata.role`) and its value (default `admin`). */
-  readonly adminClaim?: string;
+  /**
+   * Where the role sits in the token's claims (default `app_metadata.role`), the role that may
+   * write (default `admin`) and the roles that may read (default admin and growth).
+   */
+  readonly roleClaim?: string;
   readonly adminRole?: string;
+  readonly readerRoles?: readonly string[];
   /** Supabase's anon key (public by design), with which the dashboard page signs the admin in. */
   readonly supabaseAnonKey: string;
 }
@@ -61,8 +65,9 @@ export class LfiHttpApi extends Construct {
     const environment = {
       ...props.environment,
       LFI_API_ALLOWED_ORIGINS: props.allowedOrigins.join(','),
-      LFI_API_ADMIN_CLAIM: props.adminClaim ?? defaultApiSettings.adminClaim,
+      LFI_API_ROLE_CLAIM: props.roleClaim ?? defaultApiSettings.roleClaim,
       LFI_API_ADMIN_ROLE: props.adminRole ?? defaultApiSettings.adminRole,
+      LFI_API_READER_ROLES: (props.readerRoles ?? defaultApiSettings.readerRoles).join(','),
       LFI_API_HSTS: 'true',
     };
     const descriptions: Record<ApiHandlerName, string> = {

@@ -107,7 +107,8 @@ export class LeadFlowIntelligenceStack extends Stack {
       allowedOrigins: settings.dashboardOrigins,
       environment: this.lambdaEnvironment,
       databaseSecret: this.supabaseServiceRoleSecret,
-      adminClaim: settings.adminClaim,
+      roleClaim: settings.roleClaim,
+      readerRoles: settings.readerRoles,
       supabaseAnonKey:
         settings.supabaseAnonKey ??
         new CfnParameter(this, 'SupabaseAnonKey', {

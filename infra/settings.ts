@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { z } from 'zod';
-import { adminClaimPath, defaultApiSettings, originList } from '../shared/api/api-settings.ts';
+import { defaultApiSettings, originList, roleClaimPath, roleList } from '../shared/api/api-settings.ts';
 import { isTimeZone } from '../shared/domain/business-day.ts';
 
 /**
@@ -19,7 +19,8 @@ const contextKeys = {
   apiJwtIssuer: 'lfi:apiJwtIssuer',
   apiJwtAudience: 'lfi:apiJwtAudience',
   dashboardOrigins: 'lfi:dashboardOrigins',
-  adminClaim: 'lfi:adminClaim',
+  roleClaim: 'lfi:roleClaim',
+  readerRoles: 'lfi:readerRoles',
   supabaseAnonKey: 'lfi:supabaseAnonKey',
 } as const;
 
@@ -50,7 +51,9 @@ const settingsSchema = z
     // Origins allowed to call the API from a browser, comma-separated; the dashboard served by the
     // API itself is same-origin and needs none.
     dashboardOrigins: originList(/^https$/).default([]),
-    adminClaim: adminClaimPath.default(defaultApiSettings.adminClaim),
+    // The claim that carries the caller's role, and the roles that may read (the admin role always may).
+    roleClaim: roleClaimPath.default(defaultApiSettings.roleClaim),
+    readerRoles: roleList.default([...defaultApiSettings.readerRoles]),
     // Public by design (the browser holds it); absent: asked for at deploy time.
     supabaseAnonKey: z.string().min(1).optional(),
   })
@@ -68,6 +71,11 @@ export class SettingsError extends Error {
 
 /** The settings from a construct tree's context; throws a SettingsError naming each bad key. */
 export function readSettings(scope: Construct): LfiSettings {
+  if (scope.node.tryGetContext('lfi:adminClaim') !== undefined) {
+    throw new SettingsError(
+      'Invalid CDK context: lfi:adminClaim is now lfi:roleClaim (it names the claim for readers too); rename it.',
+    );
+  }
   const raw = Object.fromEntries(
     Object.entries(contextKeys).map(([setting, key]) => [setting, scope.node.tryGetContext(key)]),
   );

@@ -1,9 +1,5 @@
 import middy, { type MiddlewareObj } from '@middy/core';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -11,6 +7,7 @@ import type { Clock } from '../runtime/runtime.ts';
 import {
   type FieldProblem,
   ForbiddenError,
+  InvalidUtf8Error,
   MalformedJsonError,
   MethodNotAllowedError,
   NotFoundError,
@@ -20,10 +17,11 @@ import {
   ValidationError,
 } from './api.errors.ts';
 import type { ApiSettings } from './api-settings.ts';
-import { actorFromClaims } from './auth.ts';
+import { actorFromClaims, checkTokenTimes, tokenClaims } from './auth.ts';
 import { httpEdge } from './http-edge.middleware.ts';
 import { type Actor, type OperationContext, operations } from './operations.ts';
 import { ReadCache } from './read-cache.ts';
+import { decodeUtf8, textProblems } from './request-text.ts';
 import { type ApiHandlerName, pathMethods, type Route, routeKey, routeList } from './routes.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
@@ -41,6 +39,11 @@ export interface ApiHandlerOptions {
   readonly services: () => Promise<ApiServices>;
   /** Shared by the handlers of one process (the local server), so a write clears the reads. */
   readonly cache?: ReadCache;
+  /**
+   * Wall-clock milliseconds for the token's times (default Date.now): real time, like the
+   * authorizer's, not the business clock that tests set to a fixed day.
+   */
+  readonly wallClock?: () => number;
 }
 
 interface Prepared {
@@ -63,7 +66,7 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
   const cache = options.cache ?? new ReadCache(options.settings.readCacheMs);
   return middy<ApiEvent, ApiResult>()
     .use(httpEdge(options.settings, options.logger))
-    .use(authorize(name, options.settings))
+    .use(authorize(name, options.settings, options.wallClock ?? Date.now))
     .use(parseInput(options.settings))
     .handler(async (event) => {
       const state = prepared.get(event);
@@ -82,24 +85,43 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
         cache.clear();
         return { statusCode: route.status, body };
       }
-      // Date defaults depend on the day, so the day is part of the key.
-      const key = `${route.operationId} ${now.toISOString().slice(0, 10)} ${JSON.stringify(input)}`;
+      // Date defaults depend on the day, and what a read shows on whether the caller is an admin
+      // (recorded errors), so both are part of the key.
+      const audience = state.actor?.isAdmin ? 'admin' : 'reader';
+      const key = `${route.operationId} ${audience} ${now.toISOString().slice(0, 10)} ${JSON.stringify(input)}`;
       return { statusCode: route.status, body: await cache.read(key, Date.now(), run) };
     });
 }
 
-/** Finds the route and checks the caller: 401 without a user, 403 for a write without the admin role. */
-function authorize(name: ApiHandlerName, settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
+/**
+ * Finds the route and checks the caller: 401 without a valid token (one without an expiry, or
+ * issued in the future, included), 403 for a read without a reader role or a write without the
+ * admin role.
+ */
+function authorize(
+  name: ApiHandlerName,
+  settings: ApiSettings,
+  wallClock: () => number,
+): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     name: 'authorize',
     before({ event }) {
       const route = routeFor(event);
       if (route.handler !== name) throw new Error(`Route ${event.routeKey} reached the ${name} handler.`);
-      const claims = (event as Partial<APIGatewayProxyEventV2WithJWTAuthorizer>).requestContext?.authorizer
-        ?.jwt?.claims;
+      if (route.auth === 'public') {
+        prepared.set(event, { route, actor: null });
+        return;
+      }
+      const claims = tokenClaims(event);
+      checkTokenTimes(claims, wallClock());
       const actor = actorFromClaims(claims, settings);
-      if (route.auth !== 'public' && !actor) throw new UnauthorizedError();
-      if (route.auth === 'admin' && !actor?.isAdmin) throw new ForbiddenError();
+      if (!actor) throw new UnauthorizedError();
+      if (route.auth === 'admin' && !actor.isAdmin) throw new ForbiddenError();
+      if (route.auth === 'reader' && !actor.canRead) {
+        throw new ForbiddenError(
+          `Reading this needs one of the roles ${[settings.adminRole, ...settings.readerRoles.filter((r) => r !== settings.adminRole)].join(', ')}; your token carries none of them.`,
+        );
+      }
       prepared.set(event, { route, actor });
     },
   };
@@ -117,7 +139,11 @@ function routeFor(event: ApiEvent): Route {
 
 const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/** Size, media type and JSON of the body, then params, query and body against the route's schemas. */
+/**
+ * Size, media type, UTF-8 and JSON of the body; then text no database can store (NUL, lone
+ * surrogates) and keys that mean something to JavaScript objects anywhere in params, query or
+ * body; then params, query and body against the route's schemas.
+ */
 function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     name: 'parseInput',
@@ -130,11 +156,12 @@ function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
       if (size > settings.maxBodyBytes) throw new PayloadTooLargeError(settings.maxBodyBytes);
       let body: unknown;
       if (route.body) {
-        const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-        if (text === '' && route.bodyOptional) body = {};
+        if (raw === '' && route.bodyOptional) body = {};
         else {
           if (!jsonContentType.test(event.headers?.['content-type'] ?? ''))
             throw new UnsupportedMediaTypeError();
+          const text = event.isBase64Encoded ? decodeUtf8(Buffer.from(raw, 'base64')) : raw;
+          if (text === undefined) throw new InvalidUtf8Error();
           try {
             body = JSON.parse(text);
           } catch {
@@ -142,6 +169,12 @@ function parseInput(settings: ApiSettings): MiddlewareObj<ApiEvent, ApiResult> {
           }
         }
       }
+      const unsafe = [
+        ...textProblems('params', event.pathParameters ?? {}),
+        ...textProblems('query', event.queryStringParameters ?? {}),
+        ...textProblems('body', body),
+      ];
+      if (unsafe.length > 0) throw new ValidationError(unsafe);
       const problems: FieldProblem[] = [];
       const params = check('params', route.params, event.pathParameters ?? {}, problems);
       const query = check('query', route.query, event.queryStringParameters ?? {}, problems);

@@ -36,11 +36,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor() {
-    super('This change needs the admin role; your token does not carry it.', {
-      code: 'forbidden',
-      status: 403,
-    });
+  constructor(message = 'This change needs the admin role; your token does not carry it.') {
+    super(message, { code: 'forbidden', status: 403 });
   }
 }
 
@@ -86,6 +83,33 @@ export class IncompleteBodyError extends AppError {
   constructor() {
     super('The request body ended before its declared length: send it again, whole.', {
       code: 'incomplete_body',
+      status: 400,
+    });
+  }
+}
+
+export class MisdirectedRequestError extends AppError {
+  constructor() {
+    super('This server answers only to localhost, 127.0.0.1 or [::1] with its port in the Host header.', {
+      code: 'misdirected_request',
+      status: 421,
+    });
+  }
+}
+
+export class BadHostError extends AppError {
+  constructor() {
+    super('Send a Host header naming this server (localhost, 127.0.0.1 or [::1], with its port).', {
+      code: 'bad_host',
+      status: 400,
+    });
+  }
+}
+
+export class InvalidUtf8Error extends AppError {
+  constructor() {
+    super('The request body is not valid UTF-8: send JSON encoded as UTF-8.', {
+      code: 'invalid_utf8',
       status: 400,
     });
   }

@@ -9,7 +9,8 @@ import { UnauthorizedError } from './api.errors.ts';
 export interface LocalAuth {
   readonly issuer: string;
   readonly audience: string;
-  sign(claims: JWTPayload, options?: { expiresIn?: string | number }): Promise<string>;
+  /** `expiresIn: null` signs a token without `exp`; an `iat` among the claims is kept (tests make bad tokens). */
+  sign(claims: JWTPayload, options?: { expiresIn?: string | number | null }): Promise<string>;
   /** The verified claims, or an UnauthorizedError saying what was wrong. */
   verify(authorization: string | undefined): Promise<JWTPayload>;
 }
@@ -21,7 +22,8 @@ export async function createLocalAuth(issuer = 'lfi-local', audience = 'authenti
   return {
     issuer,
     audience,
-    sign: (claims, options = {}) => sign(privateKey, issuer, audience, claims, options.expiresIn ?? '12h'),
+    sign: (claims, options = {}) =>
+      sign(privateKey, issuer, audience, claims, options.expiresIn === undefined ? '12h' : options.expiresIn),
     async verify(authorization) {
       const token = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(
         authorization ?? '',
@@ -48,13 +50,12 @@ function sign(
   issuer: string,
   audience: string,
   claims: JWTPayload,
-  expiresIn: string | number,
+  expiresIn: string | number | null,
 ): Promise<string> {
-  return new SignJWT(claims)
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
     .setIssuer(issuer)
     .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(key);
+    .setIssuedAt(claims.iat);
+  return (expiresIn === null ? jwt : jwt.setExpirationTime(expiresIn)).sign(key);
 }

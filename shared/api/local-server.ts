@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,11 +8,18 @@ import type { Database } from '../db/database.port.ts';
 import { localLambdaContext } from '../runtime/local-lambda-context.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Clock } from '../runtime/runtime.ts';
-import { IncompleteBodyError, PayloadTooLargeError } from './api.errors.ts';
+import {
+  BadHostError,
+  ForbiddenError,
+  IncompleteBodyError,
+  MisdirectedRequestError,
+  PayloadTooLargeError,
+} from './api.errors.ts';
 import { type ApiEvent, type ApiResult, createApiHandler } from './api-handler.ts';
 import { type ApiSettings, loadApiSettings } from './api-settings.ts';
 import { corsAllowedHeaders, errorResponse, responseHeaders } from './http-edge.middleware.ts';
 import { createLocalAuth } from './local-auth.ts';
+import { loopbackOrigin, mayReadDevelopmentToken } from './loopback.ts';
 import { ReadCache } from './read-cache.ts';
 import { type ApiHandlerName, apiHandlerNames, handlerForPath, matchRoute, routeKey } from './routes.ts';
 
@@ -29,6 +37,7 @@ export interface LocalServerOptions {
   };
   /** 0 picks a free port (tests). */
   readonly port?: number;
+  /** The address to listen on (default 127.0.0.1). Requests must name the server by a loopback name whatever it is. */
   readonly host?: string;
   readonly settings?: Partial<ApiSettings>;
 }
@@ -39,7 +48,7 @@ export interface LocalServer {
   /** A development admin token, valid 12 hours, signed by this server's key. */
   readonly token: string;
   /** Signs a token this server accepts (tests make user, admin and expired tokens with it). */
-  signToken(claims: JWTPayload, options?: { expiresIn?: string | number }): Promise<string>;
+  signToken(claims: JWTPayload, options?: { expiresIn?: string | number | null }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -68,7 +77,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // The page is built on its first request, so an API-only use of the server never builds it.
   let dashboard: Promise<DashboardFiles> | undefined;
   let token = '';
-  const server = createServer((req, res) => {
+  let boundPort = 0;
+  // Node would answer a request without Host with a bare 400; the check in serve() answers it in
+  // the API's error shape instead.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     serve(req, res).catch((error: unknown) => {
       send(res, errorResponse(error, settings, req.headers.origin, runtime.logger));
     });
@@ -77,9 +89,25 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
     const method = req.method ?? 'GET';
+    // Before anything else: a request naming another host is a page elsewhere reaching this
+    // machine (DNS rebinding), whatever its path.
+    if (!req.headers.host || loopbackOrigin(req.headers.host, boundPort) === undefined) {
+      req.resume();
+      const error = req.headers.host ? new MisdirectedRequestError() : new BadHostError();
+      return send(res, errorResponse(error, settings, origin, runtime.logger), true);
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (method === 'GET' && isDashboardPath(url.pathname)) {
       req.resume();
+      if (
+        url.pathname === '/config.json' &&
+        !mayReadDevelopmentToken({ headers: req.headers, remoteAddress: req.socket.remoteAddress }, boundPort)
+      ) {
+        const refused = new ForbiddenError(
+          'The development token is only for the dashboard page of this server, on this machine.',
+        );
+        return send(res, errorResponse(refused, settings, origin, runtime.logger));
+      }
       dashboard ??= import('../../dashboard/build.ts').then(({ buildDashboard }) => buildDashboard());
       return send(res, dashboardResponse(await dashboard, url.pathname, { mode: 'local', token }));
     }
@@ -135,7 +163,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     server.listen(port, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const adminClaims = nestedClaim(settings.adminClaim, settings.adminRole);
+  boundPort = address.port;
+  const adminClaims = nestedClaim(settings.roleClaim, settings.adminRole);
   token = await auth.sign({
     sub: 'local-admin',
     email: 'admin@localhost',
@@ -188,10 +217,16 @@ function toEvent(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
-  const binary = body.length > 0 && !textual.test(headers['content-type'] ?? '');
+  // A Map, so a parameter named __proto__ or constructor is a parameter like any other (and is refused).
+  const params = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    const earlier = params.get(name);
+    params.set(name, earlier === undefined ? value : `${earlier},${value}`);
+  }
+  const query = Object.fromEntries(params);
+  // Bytes that are not UTF-8 go as base64, as API Gateway sends binary, so the handler sees them
+  // as they came instead of with U+FFFD in their place.
+  const binary = body.length > 0 && (!textual.test(headers['content-type'] ?? '') || !isUtf8(body));
   const now = Date.now();
   const event: ApiEvent = {
     version: '2.0',

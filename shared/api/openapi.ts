@@ -15,8 +15,8 @@ export function openApiDocument(): Record<string, unknown> {
 
 const errorStatuses: Record<string, string> = {
   '400': 'Invalid input; `details` names each field at fault',
-  '401': 'No valid bearer token',
-  '403': 'The token lacks the admin role (writes only)',
+  '401': 'No valid bearer token (signed, unexpired, with an expiry, not issued in the future)',
+  '403': 'The token lacks the role the route needs: a reader role (admin, growth) to read, admin to write',
   '404': 'No such segment or override, or no such path',
   '405': 'Known path, other method; the Allow header lists the methods',
   '409': 'Conflicts with what exists (e.g. the segment exists already)',
@@ -60,9 +60,12 @@ function operation(route: Route): Record<string, unknown> {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.auth === 'public' ? { security: [] } : { security: [{ bearerAuth: [] }] }),
-    ...(route.auth === 'admin'
-      ? { description: 'Admin only. Recorded in the system log with the caller.' }
-      : {}),
+    description:
+      route.auth === 'admin'
+        ? 'Admin only. Recorded in the system log with the caller.'
+        : route.auth === 'reader'
+          ? 'Needs a reader role (by default admin or growth).'
+          : 'Public.',
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? {
@@ -95,6 +98,7 @@ function applies(route: Route, status: string): boolean {
     case '401':
       return route.auth !== 'public';
     case '403':
+      return route.auth !== 'public';
     case '409':
       return route.auth === 'admin';
     case '413':

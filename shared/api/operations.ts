@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from './api.errors.ts';
 import type { ApiSettings } from './api-settings.ts';
 import { openApiDocument } from './openapi.ts';
 import type { OperationId, routes } from './routes.ts';
-import { defaultPageLimit, defaultRangeDays, maxRangeDays } from './schemas.ts';
+import { defaultPageLimit, defaultRangeDays, firstApiDate, lastApiDate, maxRangeDays } from './schemas.ts';
 
 /**
  * What each route does: check what only makes sense with the clock (date ranges), call one SQL
@@ -15,6 +15,8 @@ import { defaultPageLimit, defaultRangeDays, maxRangeDays } from './schemas.ts';
 export interface Actor {
   readonly sub: string;
   readonly email: string | null;
+  /** Holds a reader role (or the admin role): may use the read routes. */
+  readonly canRead: boolean;
   readonly isAdmin: boolean;
 }
 
@@ -69,7 +71,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
     );
   },
 
-  async segmentDecisions({ db, now, settings }, { params, query }) {
+  async segmentDecisions({ db, now, settings, actor }, { params, query }) {
     const range = rangeOf(query, now, settings.timeZone);
     const page = pageOf(query);
     const result = found(
@@ -82,7 +84,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
       }),
       params.id,
     );
-    return withPage(result, page);
+    return errorDetailsFor(actor, withPage(result, page));
   },
 
   async segmentOverrides({ db, now, settings }, { params, query }) {
@@ -99,8 +101,8 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
     return withPage(result, page);
   },
 
-  async orchestrationStatus({ db }) {
-    return db.rpc('lfi_api_orchestration_status', { p_limit: 20 });
+  async orchestrationStatus({ db, actor }) {
+    return errorDetailsFor(actor, await db.rpc('lfi_api_orchestration_status', { p_limit: 20 }));
   },
 
   async createSegment({ db, actor }, { body }) {
@@ -188,7 +190,23 @@ export function rangeOf(
   timeZone: string,
 ): { from: string; to: string } {
   const to = query.to ?? yesterday(now, timeZone);
+  if (to < firstApiDate || to > lastApiDate) {
+    throw new ValidationError([
+      {
+        field: 'query.to',
+        message: `defaults to yesterday (${to}), outside ${firstApiDate} to ${lastApiDate}`,
+      },
+    ]);
+  }
   const from = query.from ?? addDays(to, -(defaultRangeDays - 1));
+  if (from < firstApiDate) {
+    throw new ValidationError([
+      {
+        field: 'query.from',
+        message: `defaults to ${defaultRangeDays - 1} days before to (${from}), before ${firstApiDate}: give from`,
+      },
+    ]);
+  }
   const days = daysBetween(from, to) + 1;
   if (days < 1) throw new ValidationError([{ field: 'query.from', message: `must not be after to (${to})` }]);
   if (days > maxRangeDays) {
@@ -200,6 +218,28 @@ export function rangeOf(
     ]);
   }
   return { from, to };
+}
+
+/** What a reader without the admin role sees of a recorded error: that there was one. */
+export const withheldError = 'Failed; the recorded error is shown to admins only.';
+
+/**
+ * Recorded errors (`error_message` anywhere in a read's result) are what was thrown, which can
+ * name SQL functions, SQLSTATEs and the ads API's internals: only admins see them.
+ */
+function errorDetailsFor(actor: Actor | null, result: unknown): unknown {
+  if (actor?.isAdmin) return result;
+  const withhold = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(withhold);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        key === 'error_message' && typeof inner === 'string' ? withheldError : withhold(inner),
+      ]),
+    );
+  };
+  return withhold(result);
 }
 
 function pageOf(query: { readonly limit?: number | undefined; readonly offset?: number | undefined }) {

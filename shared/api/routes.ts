@@ -5,11 +5,11 @@ import * as s from './schemas.ts';
  * The HTTP API's one route table. CDK turns it into API Gateway routes (infra/http-api.construct.ts)
  * and the local server serves it (local-server.ts), so the two cannot drift. Paths use API
  * Gateway's `{param}` syntax. `handler` names the Lambda (lambdas/api/<handler>.ts) that serves
- * the route; `auth` is what the caller's token must show: nothing, a signed-in user, or the admin role.
+ * the route; `auth` is what the caller's token must show: nothing, a reader role, or the admin role.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type ApiHandlerName = 'reads' | 'writes' | 'docs';
-export type AuthLevel = 'public' | 'user' | 'admin';
+export type AuthLevel = 'public' | 'reader' | 'admin';
 
 export interface RouteDefinition {
   readonly method: HttpMethod;
@@ -31,7 +31,7 @@ export const routes = {
     method: 'GET',
     path: '/api/lead-segments',
     handler: 'reads',
-    auth: 'user',
+    auth: 'reader',
     summary:
       "Segments with their latest plan and the dashboard's overview (capacity, actuals, last budget change)",
     status: 200,
@@ -53,7 +53,7 @@ export const routes = {
     method: 'GET',
     path: '/api/lead-segments/{id}/stats',
     handler: 'reads',
-    auth: 'user',
+    auth: 'reader',
     summary: "A segment's daily lead and ad statistics over a date range",
     status: 200,
     params: s.segmentParams,
@@ -64,7 +64,7 @@ export const routes = {
     method: 'GET',
     path: '/api/lead-segments/{id}/plans',
     handler: 'reads',
-    auth: 'user',
+    auth: 'reader',
     summary: "A segment's daily plans (target, gap, budget) over a date range",
     status: 200,
     params: s.segmentParams,
@@ -75,7 +75,7 @@ export const routes = {
     method: 'GET',
     path: '/api/lead-segments/{id}/decisions',
     handler: 'reads',
-    auth: 'user',
+    auth: 'reader',
     summary: "A segment's orchestration log (budget decisions with explanations), newest first",
     status: 200,
     params: s.segmentParams,
@@ -86,7 +86,7 @@ export const routes = {
     method: 'GET',
     path: '/api/lead-segments/{id}/overrides',
     handler: 'reads',
-    auth: 'user',
+    auth: 'reader',
     summary: "A segment's target overrides, newest first",
     status: 200,
     params: s.segmentParams,
@@ -146,7 +146,7 @@ export const routes = {
     method: 'GET',
     path: '/api/orchestration/status',
     handler: 'reads',
-    auth: 'user',
+    auth: 'reader',
     summary: 'The kill switch, the last run of each step, recent decisions and recent failures',
     status: 200,
     query: s.emptyQuery,

@@ -27,6 +27,12 @@ export const regionCodes = [
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const isoDate = z.iso.date({ message: 'must be a real date written YYYY-MM-DD' });
+/** The dates the API takes: LFI's data lives between these, and the date arithmetic is exact here. */
+export const firstApiDate = '2000-01-01';
+export const lastApiDate = '2100-12-31';
+const apiDate = isoDate.refine((date) => date >= firstApiDate && date <= lastApiDate, {
+  message: `must be a date from ${firstApiDate} to ${lastApiDate}`,
+});
 const timestamp = z.iso.datetime({ offset: true });
 const money = z
   .string()
@@ -59,10 +65,10 @@ const pageQueryShape = {
   offset: queryInteger(0, 100_000).optional().meta({ description: 'Items to skip (default 0).' }),
 };
 const rangeQueryShape = {
-  from: isoDate
+  from: apiDate
     .optional()
     .meta({ description: `First date (default: ${defaultRangeDays} days before \`to\`).` }),
-  to: isoDate
+  to: apiDate
     .optional()
     .meta({ description: 'Last date, inclusive (default: yesterday in the business time zone).' }),
 };
@@ -90,8 +96,8 @@ export const createSegmentBody = z.strictObject({
 export const setOverrideBody = z
   .strictObject({
     target_leads_per_day: z.number().int().min(0).max(100_000),
-    valid_from: isoDate,
-    valid_to: isoDate.nullable().optional(),
+    valid_from: apiDate,
+    valid_to: apiDate.nullable().optional(),
     reason: z.string().trim().min(1, { message: 'must say why' }).max(500),
   })
   .refine((o) => o.valid_to == null || o.valid_to >= o.valid_from, {

@@ -1,7 +1,8 @@
 -- The platform's own tables that Lead Flow Intelligence reads. In production they already exist
 -- (the marketplace owns them); each is created here only where absent, so LFI runs standalone.
 -- README.md lists exactly which columns LFI relies on. Row level security is enabled only on the
--- tables created here: an existing platform table keeps the policies its owner gave it.
+-- tables created here: an existing platform table keeps the policies its owner gave it. Their
+-- foreign keys get indexes, as Supabase's linter asks; an existing table keeps the ones it has.
 
 -- Supabase has these roles; plain PostgreSQL and PGlite get them so grants and revokes mean the same.
 do $$
@@ -43,6 +44,7 @@ begin
       primary key (partner_id, industry_id)
     );
     comment on table public.partner_industries is 'Platform: the branches each partner serves.';
+    create index partner_industries_industry_idx on public.partner_industries (industry_id);
     alter table public.partner_industries enable row level security;
   end if;
 
@@ -68,6 +70,7 @@ begin
       updated_at timestamptz not null default now()
     );
     comment on table public.leads is 'Platform: consumer quote requests. LFI adds segment_id.';
+    create index leads_industry_idx on public.leads (industry_id);
     alter table public.leads enable row level security;
   end if;
 end

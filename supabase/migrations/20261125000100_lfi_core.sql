@@ -189,9 +189,3 @@ alter table public.lfi_runs enable row level security;
 alter table public.channel_orchestration_log enable row level security;
 alter table public.lfi_settings enable row level security;
 alter table public.lfi_system_log enable row level security;
-
--- Functions created by later migrations are not callable by the API roles unless granted one by
--- one. The schema-less form is needed to take away PostgreSQL's built-in EXECUTE for PUBLIC; each
--- function also revokes explicitly, since default privileges belong to the role that migrates.
-alter default privileges revoke execute on functions from public;
-alter default privileges in schema public revoke execute on functions from anon, authenticated;

@@ -238,6 +238,8 @@ select public.lfi_refresh_segment_lookup();
 -- single-row insert a settings save and restore (measured ~15% of an insert), so instead every
 -- name and operator in the body is schema-qualified. One query, no plpgsql expressions: each
 -- expression pays a set-up per transaction, which is what single-row inserts are.
+-- (20261202000900_api_role_privileges moves it to lfi_private with a fixed search_path after all:
+-- measured, the settings cost is small next to calling the region helpers, which it then avoids.)
 create function public.lfi_assign_lead_segment() returns trigger
 language plpgsql security definer
 as $$

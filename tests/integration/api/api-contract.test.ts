@@ -19,12 +19,18 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
   let db: SqlDatabase;
   let server: LocalServer;
   let userToken: string;
+  let customerToken: string;
 
   beforeAll(async () => {
     db = await lane.open();
     await seedApiData(db);
     server = await startTestServer(db);
-    userToken = await server.signToken({ sub: 'user-1', email: 'analyst@example.com' });
+    userToken = await server.signToken({
+      sub: 'user-1',
+      email: 'analyst@example.com',
+      app_metadata: { role: 'growth' },
+    });
+    customerToken = await server.signToken({ sub: 'customer-1', email: 'customer@example.com' });
   });
   afterAll(async () => {
     await server?.close();
@@ -157,8 +163,8 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
     ]);
   });
 
-  it('reports the last run of each step, recent decisions and failures', async () => {
-    const { status, json } = await call('GET', '/api/orchestration/status', { token: userToken });
+  it('reports the last run of each step, recent decisions and failures (with their errors, to an admin)', async () => {
+    const { status, json } = await call('GET', '/api/orchestration/status');
     expect(status).toBe(200);
     expect(json.steps.map((s: { step: string; status: string }) => [s.step, s.status])).toEqual([
       ['aggregate', 'succeeded'],
@@ -267,12 +273,25 @@ describe.each(databaseLanes)('HTTP API contract on $name', (lane) => {
     expect(row?.n).toBe(1);
   });
 
-  it('lets a signed-in user read but not write (403)', async () => {
+  it('lets the growth team read but not write (403)', async () => {
     const read = await call('GET', '/api/lead-segments', { token: userToken });
     expect(read.status).toBe(200);
     const write = await call('POST', `/api/lead-segments/${segmentA}/pause`, { token: userToken, body: {} });
     expect(write.status).toBe(403);
     expect(write.json.error.code).toBe('forbidden');
+  });
+
+  it('lets a signed-in platform customer without a reader role read nothing (403)', async () => {
+    for (const path of [
+      '/api/lead-segments',
+      `/api/lead-segments/${segmentA}/stats`,
+      '/api/orchestration/status',
+    ]) {
+      const read = await call('GET', path, { token: customerToken });
+      expect(read.status, path).toBe(403);
+      expect(read.json.error.code).toBe('forbidden');
+      expect(JSON.stringify(read.json)).not.toMatch(/schilder|revenue|spend/i);
+    }
   });
 
   it('sends security headers and CORS for the dashboard origin only', async () => {

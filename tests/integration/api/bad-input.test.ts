@@ -6,7 +6,20 @@ import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { databaseLanes } from '../../support/databases.ts';
 import { lfiChecksum, seedApiData, segmentA, startTestServer, unknownSegment } from './api-fixtures.ts';
 
-type TokenKind = 'admin' | 'user' | 'none' | 'expired' | 'forged' | 'garbage' | 'basic' | 'alg-none';
+type TokenKind =
+  | 'admin'
+  | 'user'
+  | 'growth'
+  | 'customer'
+  | 'smuggled-role'
+  | 'no-expiry'
+  | 'issued-in-future'
+  | 'none'
+  | 'expired'
+  | 'forged'
+  | 'garbage'
+  | 'basic'
+  | 'alg-none';
 
 interface BadRequest {
   readonly name: string;
@@ -15,12 +28,17 @@ interface BadRequest {
   readonly token?: TokenKind;
   readonly contentType?: string | null;
   readonly body?: string;
+  /** A body sent as these exact bytes (for bytes that are not UTF-8). */
+  readonly bytes?: Uint8Array<ArrayBuffer>;
   readonly status: number;
   /** The field the 400's details must name. */
   readonly field?: string;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+/** UTF-8 text, raw bytes, UTF-8 text: a body with bytes no UTF-8 encoder makes. */
+const bytes = (before: string, middle: number[], after: string) =>
+  new Uint8Array([...Buffer.from(before), ...middle, ...Buffer.from(after)]);
 const segment = `/api/lead-segments/${segmentA}`;
 const validSegment = { branch: 'schilder', region: 'limburg' };
 const validOverride = { target_leads_per_day: 10, valid_from: '2026-12-01', reason: 'Test' };
@@ -106,6 +124,78 @@ const cases: readonly BadRequest[] = [
     status: 403,
   },
   { name: 'pause by a non-admin', method: 'POST', path: `${segment}/pause`, token: 'user', status: 403 },
+  {
+    name: 'pause by the growth team',
+    method: 'POST',
+    path: `${segment}/pause`,
+    token: 'growth',
+    status: 403,
+  },
+  // a valid token is not enough to read: it must carry a reader role
+  {
+    name: 'segment list read by a platform customer',
+    method: 'GET',
+    path: '/api/lead-segments',
+    token: 'customer',
+    status: 403,
+  },
+  {
+    name: 'stats read by a platform customer',
+    method: 'GET',
+    path: `${segment}/stats`,
+    token: 'customer',
+    status: 403,
+  },
+  {
+    name: 'status read by a platform customer',
+    method: 'GET',
+    path: '/api/orchestration/status',
+    token: 'customer',
+    status: 403,
+  },
+  {
+    name: 'plans read with an unknown role',
+    method: 'GET',
+    path: `${segment}/plans`,
+    token: 'user',
+    status: 403,
+  },
+  {
+    name: 'read with "role:admin" inside another string',
+    method: 'GET',
+    path: '/api/lead-segments',
+    token: 'smuggled-role',
+    status: 403,
+  },
+  {
+    name: 'write with "role:admin" inside another string',
+    method: 'PUT',
+    path: '/api/orchestration/kill-switch',
+    token: 'smuggled-role',
+    body: json({ enabled: true }),
+    status: 403,
+  },
+  {
+    name: 'read with a token that never expires',
+    method: 'GET',
+    path: '/api/lead-segments',
+    token: 'no-expiry',
+    status: 401,
+  },
+  {
+    name: 'write with a token that never expires',
+    method: 'POST',
+    path: `${segment}/pause`,
+    token: 'no-expiry',
+    status: 401,
+  },
+  {
+    name: 'read with a token issued in the future',
+    method: 'GET',
+    path: `${segment}/decisions`,
+    token: 'issued-in-future',
+    status: 401,
+  },
   // path parameters
   {
     name: 'segment id that is no uuid',
@@ -526,6 +616,171 @@ const cases: readonly BadRequest[] = [
     body: 'x'.repeat(1024 * 1024),
     status: 413,
   },
+  // dates the API does not deal in (years outside 2000-2100)
+  {
+    name: 'from in year 99',
+    method: 'GET',
+    path: `${segment}/stats?from=0099-01-01`,
+    status: 400,
+    field: 'query.from',
+  },
+  {
+    name: 'to in year 1',
+    method: 'GET',
+    path: `${segment}/plans?from=0001-01-01&to=0001-01-02`,
+    status: 400,
+    field: 'query.to',
+  },
+  {
+    name: 'a default from before 2000',
+    method: 'GET',
+    path: `${segment}/decisions?to=2000-01-10`,
+    status: 400,
+    field: 'query.from',
+  },
+  {
+    name: 'to in year 9999',
+    method: 'GET',
+    path: `${segment}/stats?to=9999-12-31`,
+    status: 400,
+    field: 'query.to',
+  },
+  {
+    name: 'from in 2101',
+    method: 'GET',
+    path: `${segment}/stats?from=2101-01-01&to=2101-01-02`,
+    status: 400,
+    field: 'query.from',
+  },
+  {
+    name: 'from in 1999',
+    method: 'GET',
+    path: `${segment}/plans?from=1999-12-31`,
+    status: 400,
+    field: 'query.from',
+  },
+  {
+    name: 'override from year 50',
+    method: 'POST',
+    path: `${segment}/overrides`,
+    body: json({ ...validOverride, valid_from: '0050-01-01' }),
+    status: 400,
+    field: 'body.valid_from',
+  },
+  {
+    name: 'override to 2101',
+    method: 'POST',
+    path: `${segment}/overrides`,
+    body: json({ ...validOverride, valid_to: '2101-01-01' }),
+    status: 400,
+    field: 'body.valid_to',
+  },
+  // characters a database cannot store, and bytes that are no UTF-8
+  {
+    name: 'NUL in a segment name',
+    method: 'POST',
+    path: '/api/lead-segments',
+    body: json({ ...validSegment, name: 'Schilder\u0000Limburg' }),
+    status: 400,
+    field: 'body.name',
+  },
+  {
+    name: 'NUL in a pause reason',
+    method: 'POST',
+    path: `${segment}/pause`,
+    body: json({ reason: 'holiday\u0000' }),
+    status: 400,
+    field: 'body.reason',
+  },
+  {
+    name: 'a lone surrogate in an override reason',
+    method: 'POST',
+    path: `${segment}/overrides`,
+    body: json({ ...validOverride, reason: 'broken \ud800 text' }),
+    status: 400,
+    field: 'body.reason',
+  },
+  {
+    name: 'a lone low surrogate in a kill switch reason',
+    method: 'PUT',
+    path: '/api/orchestration/kill-switch',
+    body: json({ enabled: true, reason: '\udc00' }),
+    status: 400,
+    field: 'body.reason',
+  },
+  {
+    name: 'a raw NUL byte in the body',
+    method: 'POST',
+    path: `${segment}/pause`,
+    body: '{"reason":"a\u0000b"}',
+    status: 400,
+  },
+  {
+    name: 'Latin-1 bytes, not UTF-8, in the body',
+    method: 'POST',
+    path: '/api/lead-segments',
+    bytes: bytes('{"branch":"schilder","region":"limburg","name":"Caf', [0xe9], '"}'),
+    status: 400,
+  },
+  {
+    name: 'an encoded surrogate (CESU-8) in the body',
+    method: 'POST',
+    path: `${segment}/pause`,
+    bytes: bytes('{"reason":"', [0xed, 0xa0, 0x80], '"}'),
+    status: 400,
+  },
+  {
+    name: 'a NUL in a query parameter',
+    method: 'GET',
+    path: `${segment}/stats?from=2026-11-01%00`,
+    status: 400,
+    field: 'query.from',
+  },
+  {
+    name: 'bytes that are no UTF-8 in a query parameter',
+    method: 'GET',
+    path: `${segment}/stats?from=2026-11-01%E9`,
+    status: 400,
+    field: 'query.from',
+  },
+  // keys that mean something to JavaScript objects
+  {
+    name: '__proto__ in the query',
+    method: 'GET',
+    path: '/api/lead-segments?__proto__=1',
+    status: 400,
+    field: 'query.__proto__',
+  },
+  {
+    name: 'constructor in the query',
+    method: 'GET',
+    path: '/api/lead-segments?constructor=1',
+    status: 400,
+    field: 'query.constructor',
+  },
+  {
+    name: 'prototype in the query',
+    method: 'GET',
+    path: '/api/orchestration/status?prototype=1',
+    status: 400,
+    field: 'query.prototype',
+  },
+  {
+    name: '__proto__ in a body',
+    method: 'PUT',
+    path: '/api/orchestration/kill-switch',
+    body: '{"enabled":true,"__proto__":{"enabled":false}}',
+    status: 400,
+    field: 'body.__proto__',
+  },
+  {
+    name: 'constructor in a body',
+    method: 'POST',
+    path: `${segment}/pause`,
+    body: '{"constructor":{"prototype":{"admin":true}}}',
+    status: 400,
+    field: 'body.constructor',
+  },
   // methods and paths
   { name: 'PATCH on the segment list', method: 'PATCH', path: '/api/lead-segments', status: 405 },
   { name: 'DELETE on the status', method: 'DELETE', path: '/api/orchestration/status', status: 405 },
@@ -552,6 +807,20 @@ describe.each(databaseLanes)('HTTP API bad input on $name', (lane) => {
       'user',
       `Bearer ${await server.signToken({ sub: 'user-1', app_metadata: { role: 'viewer' } })}`,
     );
+    tokens.set(
+      'growth',
+      `Bearer ${await server.signToken({ sub: 'growth-1', app_metadata: { role: 'growth' } })}`,
+    );
+    tokens.set('customer', `Bearer ${await server.signToken({ sub: 'customer-1', role: 'authenticated' })}`);
+    tokens.set(
+      'smuggled-role',
+      `Bearer ${await server.signToken({ sub: 'customer-2', app_metadata: { role: 'x role:admin' } })}`,
+    );
+    tokens.set('no-expiry', `Bearer ${await server.signToken(admin, { expiresIn: null })}`);
+    tokens.set(
+      'issued-in-future',
+      `Bearer ${await server.signToken({ ...admin, iat: Math.floor(Date.now() / 1000) + 3600 })}`,
+    );
     tokens.set('none', undefined);
     tokens.set(
       'expired',
@@ -576,8 +845,9 @@ describe.each(databaseLanes)('HTTP API bad input on $name', (lane) => {
       const authorization = tokens.get(c.token ?? 'admin');
       if (authorization) headers.authorization = authorization;
       const contentType = c.contentType === undefined ? 'application/json' : c.contentType;
-      if (c.body !== undefined && contentType) headers['content-type'] = contentType;
-      const response = await fetch(`${server.url}${c.path}`, { method: c.method, headers, body: c.body });
+      const body_ = c.bytes ?? c.body;
+      if (body_ !== undefined && contentType) headers['content-type'] = contentType;
+      const response = await fetch(`${server.url}${c.path}`, { method: c.method, headers, body: body_ });
       const text = await response.text();
       let body: { error?: { code?: string; details?: { field: string }[] } } = {};
       try {
@@ -588,7 +858,7 @@ describe.each(databaseLanes)('HTTP API bad input on $name', (lane) => {
       if (response.status !== c.status)
         failures.push(`${c.name}: ${response.status} instead of ${c.status}: ${text.slice(0, 200)}`);
       if (typeof body.error?.code !== 'string') failures.push(`${c.name}: no error code`);
-      if (/select |insert |stack|at .*\.ts:/i.test(text))
+      if (/select |insert |stack|at .*\.ts:|lfi_\w+\(|sqlstate|\b(22|23|42|57|XX)[0-9A-Z]{3}\b/i.test(text))
         failures.push(`${c.name}: the error leaks internals: ${text}`);
       if (c.status === 405 && !response.headers.get('allow')) failures.push(`${c.name}: 405 without Allow`);
       if (c.field && !body.error?.details?.some((d) => d.field === c.field)) {

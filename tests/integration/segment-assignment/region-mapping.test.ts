@@ -223,4 +223,53 @@ describe.each(databaseLanes)('region mapping on $name', (lane) => {
     );
     expect(provinceSpellings.map(([spelling], i) => [spelling, regions[i]])).toEqual(provinceSpellings);
   });
+
+  // The lead trigger spells the helpers' two expressions over the same constants (the helpers
+  // have a fixed search_path, so calling them would cost every insert a function call).
+  it('gives a lead the region the helpers give, for every PC4 and every province spelling', async () => {
+    const rollback = new Error('rolled back on purpose');
+    let mismatches: unknown[] = ['not run'];
+    let leads = 0;
+    await db
+      .transaction(async (tx) => {
+        await tx.exec(`insert into public.industries (name) values ('Regioproef');
+          insert into public.lead_segments (code, branch, region, name)
+          select 'regioproef-' || code, 'regioproef', code, 'Regioproef ' || name from public.lfi_regions;`);
+        await tx.query(
+          `insert into public.leads (industry_id, province, postcode)
+           select i.id, v.province, v.postcode
+             from public.industries i
+            cross join (
+              select null::text as province, g || ' AB' as postcode from generate_series(990, 10010) g
+              union all select p, null from unnest($1::text[]) p
+              union all select p, '6211 AA' from unnest($1::text[]) p
+              union all select null, c from unnest($2::text[]) c) v
+            where i.name = 'Regioproef'`,
+          [
+            provinceSpellings.map(([spelling]) => spelling),
+            ['1012ab', ' 1012AB ', '1012', 'ABCD', '0123 AB', ''],
+          ],
+        );
+        const [count] = await tx.query<{ n: number }>(
+          `select count(*)::int as n from public.leads l join public.industries i on i.id = l.industry_id
+            where i.name = 'Regioproef'`,
+        );
+        leads = count?.n ?? 0;
+        mismatches = await tx.query(
+          `select l.province, l.postcode, s.region
+             from public.leads l
+             join public.industries i on i.id = l.industry_id and i.name = 'Regioproef'
+             left join public.lead_segments s on s.id = l.segment_id
+            where s.region is distinct from coalesce(public.lfi_region_for_province(l.province),
+                                                     public.lfi_region_for_postcode(l.postcode))`,
+        );
+        throw rollback;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+      });
+
+    expect(leads).toBe(9021 + 2 * provinceSpellings.length + 6);
+    expect(mismatches).toEqual([]);
+  });
 });

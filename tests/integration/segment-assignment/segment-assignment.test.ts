@@ -210,7 +210,7 @@ describe.each(databaseLanes)('segment assignment on $name', (lane) => {
       `select p.oid::regprocedure::text as fn, r.role, has_function_privilege(r.role, p.oid, 'execute') as allowed
        from pg_proc p
        cross join unnest(array['anon', 'authenticated']) as r (role)
-       where p.pronamespace = 'public'::regnamespace
+       where p.pronamespace in ('public'::regnamespace, 'lfi_private'::regnamespace)
          and p.proname in ('lfi_region_for_province', 'lfi_region_for_postcode', 'lfi_region_for_pc4',
                            'lfi_assign_lead_segment', 'lfi_backfill_lead_segments',
                            'lfi_refresh_segment_lookup', 'lfi_segment_lookup_changed')`,

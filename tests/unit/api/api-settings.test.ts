@@ -14,8 +14,26 @@ describe('the API settings', () => {
     expect(() => loadApiSettings({ LFI_API_ALLOWED_ORIGINS: 'ftp://x.example.com' })).toThrow(
       /Invalid API configuration: LFI_API_ALLOWED_ORIGINS/,
     );
-    expect(() => loadApiSettings({ LFI_API_ADMIN_CLAIM: 'a..b' })).toThrow(
-      /LFI_API_ADMIN_CLAIM must be a dotted claim path/,
+    expect(() => loadApiSettings({ LFI_API_ROLE_CLAIM: 'a..b' })).toThrow(
+      /LFI_API_ROLE_CLAIM must be a dotted claim path/,
+    );
+    expect(() => loadApiSettings({ LFI_API_ROLE_CLAIM: 'app_metadata.__proto__' })).toThrow(
+      /LFI_API_ROLE_CLAIM/,
+    );
+    expect(() => loadApiSettings({ LFI_API_READER_ROLES: ' , ' })).toThrow(/LFI_API_READER_ROLES/);
+  });
+
+  it('lets admin and growth read by default, and reads the reader roles as a comma-separated list', () => {
+    expect(loadApiSettings({}).readerRoles).toEqual(['admin', 'growth']);
+    expect(loadApiSettings({ LFI_API_READER_ROLES: ' growth, analyst ' }).readerRoles).toEqual([
+      'growth',
+      'analyst',
+    ]);
+  });
+
+  it('says which setting a renamed variable became, rather than ignoring it', () => {
+    expect(() => loadApiSettings({ LFI_API_ADMIN_CLAIM: 'app_metadata.role' })).toThrow(
+      /LFI_API_ADMIN_CLAIM is now LFI_API_ROLE_CLAIM/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/config.ts';
-import { describeDatabase } from '../../../shared/db/describe-database.ts';
+import { describeDatabase, nonLocalDatabaseWarning } from '../../../shared/db/describe-database.ts';
 
 describe('describeDatabase', () => {
   it('shows a PostgreSQL URL with its password masked', () => {
@@ -51,5 +51,41 @@ describe('describeDatabase', () => {
     expect(describeDatabase(loadConfig({ LFI_DATA_DIR: 'tmp/data' }))).toBe(
       `embedded PGlite in ${resolve('tmp/data')}`,
     );
+  });
+});
+
+describe('nonLocalDatabaseWarning', () => {
+  it.each([
+    ['the embedded database', {}],
+    ['PostgreSQL on localhost', { DATABASE_URL: 'postgres://postgres@localhost:5432/lfi' }],
+    ['PostgreSQL on 127.0.0.1', { DATABASE_URL: 'postgres://postgres@127.0.0.1/lfi' }],
+    ['PostgreSQL on [::1]', { DATABASE_URL: 'postgres://postgres@[::1]:5432/lfi' }],
+    ['PostgreSQL on a socket', { DATABASE_URL: 'postgres:///lfi?host=/var/run/postgresql' }],
+    ['a local Supabase', { SUPABASE_URL: 'http://127.0.0.1:54321', SUPABASE_SERVICE_ROLE_KEY: 'k' }],
+  ])('says nothing for %s', (_, env) => {
+    expect(nonLocalDatabaseWarning(loadConfig(env))).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a PostgreSQL server elsewhere',
+      { DATABASE_URL: 'postgres://lfi:pw@db.example.com/lfi' },
+      'db.example.com',
+    ],
+    [
+      'a socket path given with a remote host',
+      { DATABASE_URL: 'postgres://localhost/lfi?host=db.example.com' },
+      'db.example.com',
+    ],
+    [
+      'a Supabase project',
+      { SUPABASE_URL: 'https://abc.supabase.co', SUPABASE_SERVICE_ROLE_KEY: 'k' },
+      'abc.supabase.co',
+    ],
+  ])('warns, without secrets, when serving %s', (_, env, host) => {
+    const warning = nonLocalDatabaseWarning(loadConfig(env));
+    expect(warning).toContain(host);
+    expect(warning).toMatch(/not on this machine/);
+    expect(warning).not.toContain('pw@');
   });
 });

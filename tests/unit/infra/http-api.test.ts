@@ -68,7 +68,7 @@ describe('LfiHttpApi', () => {
     });
   });
 
-  it('serves one Lambda per handler name on Node 24 with the API settings, HSTS on', () => {
+  it('serves one Lambda per handler name on Node 24 with the API settings: who reads, who writes, HSTS on', () => {
     for (const name of ['reads', 'writes', 'docs']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
@@ -77,7 +77,9 @@ describe('LfiHttpApi', () => {
           Variables: Match.objectLike({
             SUPABASE_URL: 'https://example.supabase.co',
             LFI_API_ALLOWED_ORIGINS: 'https://dashboard.example.com',
-            LFI_API_ADMIN_CLAIM: 'app_metadata.role',
+            LFI_API_ROLE_CLAIM: 'app_metadata.role',
+            LFI_API_ADMIN_ROLE: 'admin',
+            LFI_API_READER_ROLES: 'admin,growth',
             LFI_API_HSTS: 'true',
           }),
         },

@@ -388,5 +388,25 @@ describe('CDK context settings', () => {
     expect(() => synth({ 'lfi:adsChannel': 'bing-ads' })).toThrow(/lfi:adsChannel="bing-ads"/);
     expect(() => synth({ 'lfi:supabaseUrl': 'http://insecure.example' })).toThrow(/lfi:supabaseUrl/);
     expect(() => synth({ 'lfi:timeZone': 'Mars/Olympus' })).toThrow(/lfi:timeZone.*IANA time zone/);
+    expect(() => synth({ 'lfi:readerRoles': ' , ' })).toThrow(/lfi:readerRoles/);
+    expect(() => synth({ 'lfi:adminClaim': 'app_metadata.role' })).toThrow(
+      /lfi:adminClaim is now lfi:roleClaim/,
+    );
+  });
+
+  it('passes who may read and who may write to the API Lambdas', () => {
+    const { template } = synth({
+      'lfi:roleClaim': 'app_metadata.lfi_role',
+      'lfi:readerRoles': 'growth,finance',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          LFI_API_ROLE_CLAIM: 'app_metadata.lfi_role',
+          LFI_API_READER_ROLES: 'growth,finance',
+          LFI_API_ADMIN_ROLE: 'admin',
+        }),
+      },
+    });
   });
 });
