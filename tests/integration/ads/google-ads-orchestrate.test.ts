@@ -82,7 +82,10 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
     // A week of spend just under each budget, so the controller has data to act on (no data: no change).
     for (const [, customerId, campaignId] of campaigns)
       for (let day = 13; day <= 22; day++)
-        fake.metrics.set(`${customerId}/${campaignId}/2026-11-${day}`, { cost_micros: 19_500_000, clicks: 15 });
+        fake.metrics.set(`${customerId}/${campaignId}/2026-11-${day}`, {
+          cost_micros: 19_500_000,
+          clicks: 15,
+        });
     const logger = jsonLogger('lfi', { level: 'debug', write: (line) => logged.push(line) });
     // The boundary double as the library behaves: its errors carry the request, headers and all.
     const ads = new GoogleAdsChannel({
