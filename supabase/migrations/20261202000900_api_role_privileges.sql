@@ -138,9 +138,9 @@ comment on function lfi_private.lfi_segment_lookup_changed() is
 alter function public.lfi_start_run(date, text, boolean, text) set search_path = '';
 alter function public.lfi_finish_run(uuid, text, jsonb, text) set search_path = '';
 alter function public.lfi_log(text, text, text, jsonb) set search_path = '';
-alter function public.lfi_plan_inputs(date) set search_path = '';
+alter function public.lfi_plan_inputs(date, integer) set search_path = '';
 alter function public.lfi_save_plans(date, jsonb) set search_path = '';
-alter function public.lfi_orchestration_inputs(date, text, integer, integer) set search_path = '';
+alter function public.lfi_orchestration_inputs(date, text, integer) set search_path = '';
 alter function public.lfi_record_decisions(uuid, date, jsonb) set search_path = '';
 alter function public.lfi_settings_get() set search_path = '';
 alter function public.lfi_mapped_campaigns(text) set search_path = '';
