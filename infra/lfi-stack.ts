@@ -41,13 +41,16 @@ export class LeadFlowIntelligenceStack extends Stack {
       settings.googleAdsSecretName,
     );
     const supabaseUrl = settings.supabaseUrl ?? this.supabaseUrlParameter().valueAsString;
-    this.lambdaEnvironment = {
-      SUPABASE_URL: supabaseUrl,
-      SUPABASE_SERVICE_ROLE_SECRET_ID: settings.supabaseServiceRoleSecretName,
-      LFI_ADS_CHANNEL: settings.adsChannel,
+    const commonEnvironment = {
       LFI_TIME_ZONE: settings.timeZone,
       POWERTOOLS_SERVICE_NAME: 'lead-flow-intelligence',
     };
+    const databaseEnvironment = {
+      SUPABASE_URL: supabaseUrl,
+      SUPABASE_SERVICE_ROLE_SECRET_ID: settings.supabaseServiceRoleSecretName,
+      LFI_ADS_CHANNEL: settings.adsChannel,
+    };
+    this.lambdaEnvironment = { ...databaseEnvironment, ...commonEnvironment };
     const adsEnvironment = { ...this.lambdaEnvironment, GOOGLE_ADS_SECRET_ID: settings.googleAdsSecretName };
     const stepTimeout = Duration.minutes(5);
 
@@ -103,8 +106,10 @@ export class LeadFlowIntelligenceStack extends Stack {
       jwtIssuer: settings.apiJwtIssuer ?? `${supabaseUrl}/auth/v1`,
       jwtAudience: [settings.apiJwtAudience],
       allowedOrigins: settings.dashboardOrigins,
-      environment: this.lambdaEnvironment,
+      environment: commonEnvironment,
+      databaseEnvironment,
       databaseSecret: this.supabaseServiceRoleSecret,
+      supabaseUrl,
       roleClaim: settings.roleClaim,
       readerRoles: settings.readerRoles,
       supabaseAnonKey:
