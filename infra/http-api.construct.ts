@@ -17,6 +17,7 @@ import { corsAllowedHeaders } from '../shared/api/http-edge.middleware.ts';
 import {
   type ApiHandlerName,
   apiHandlerNames,
+  dataHandlerNames,
   handlerForPath,
   pathMethods,
   routeList,
@@ -31,10 +32,14 @@ export interface LfiHttpApiProps {
   readonly jwtAudience: readonly string[];
   /** The dashboard's origins, for CORS. */
   readonly allowedOrigins: readonly string[];
-  /** What every LFI Lambda needs (the stack's `lambdaEnvironment`). */
+  /** What every API Lambda needs: the time zone, the service name; nothing that reaches the database. */
   readonly environment: Readonly<Record<string, string>>;
-  /** The Supabase service-role key's secret, read by the handlers at cold start. */
+  /** What the data handlers (reads, writes) add to reach the database: its URL and its key's secret id. */
+  readonly databaseEnvironment: Readonly<Record<string, string>>;
+  /** The Supabase service-role key's secret, read by the data handlers at cold start. */
   readonly databaseSecret?: ISecret;
+  /** The platform's Supabase URL, with which the dashboard page signs admins in (public, like the anon key). */
+  readonly supabaseUrl: string;
   /**
    * Where the role sits in the token's claims (default `app_metadata.role`), the role that may
    * write (default `admin`) and the roles that may read (default admin and growth).
@@ -62,7 +67,7 @@ export class LfiHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: LfiHttpApiProps) {
     super(scope, id);
-    const environment = {
+    const apiEnvironment = {
       ...props.environment,
       LFI_API_ALLOWED_ORIGINS: props.allowedOrigins.join(','),
       LFI_API_ROLE_CLAIM: props.roleClaim ?? defaultApiSettings.roleClaim,
@@ -78,14 +83,16 @@ export class LfiHttpApi extends Construct {
     const functions = {} as Record<ApiHandlerName, LfiFunction>;
     const integrations = {} as Record<ApiHandlerName, HttpLambdaIntegration>;
     for (const name of apiHandlerNames) {
+      // Least privilege: only the handlers that serve data can reach the database.
+      const usesData = dataHandlerNames.includes(name);
       const fn = new LfiFunction(this, `${pascal(name)}Function`, {
         entry: `lambdas/api/${name}.ts`,
         description: descriptions[name],
-        environment,
+        environment: usesData ? { ...apiEnvironment, ...props.databaseEnvironment } : apiEnvironment,
         // API Gateway gives up after 30 s; a read that takes 10 s is already broken.
         timeout: Duration.seconds(10),
       });
-      props.databaseSecret?.grantRead(fn.function);
+      if (usesData) props.databaseSecret?.grantRead(fn.function);
       functions[name] = fn;
       integrations[name] = new HttpLambdaIntegration(`${pascal(name)}Integration`, fn.function);
     }
@@ -142,7 +149,7 @@ export class LfiHttpApi extends Construct {
       entry: 'lambdas/dashboard/handler.ts',
       description: 'The Growth Engine dashboard page and its assets (no data: the page calls the API).',
       environment: {
-        SUPABASE_URL: props.environment.SUPABASE_URL ?? '',
+        SUPABASE_URL: props.supabaseUrl,
         SUPABASE_ANON_KEY: props.supabaseAnonKey,
       },
       timeout: Duration.seconds(10),

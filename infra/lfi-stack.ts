@@ -41,15 +41,18 @@ export class LeadFlowIntelligenceStack extends Stack {
       settings.googleAdsSecretName,
     );
     const supabaseUrl = settings.supabaseUrl ?? this.supabaseUrlParameter().valueAsString;
-    this.lambdaEnvironment = {
+    const commonEnvironment = {
+      LFI_TIME_ZONE: settings.timeZone,
+      POWERTOOLS_SERVICE_NAME: 'lead-flow-intelligence',
+    };
+    const databaseEnvironment = {
       SUPABASE_URL: supabaseUrl,
       SUPABASE_SERVICE_ROLE_SECRET_ID: settings.supabaseServiceRoleSecretName,
       LFI_ADS_CHANNEL: settings.adsChannel,
       // The runtime refuses the simulated channel in Lambda without it (settings allow it only then).
       ...(settings.sandbox ? { LFI_SANDBOX: 'true' } : {}),
-      LFI_TIME_ZONE: settings.timeZone,
-      POWERTOOLS_SERVICE_NAME: 'lead-flow-intelligence',
     };
+    this.lambdaEnvironment = { ...databaseEnvironment, ...commonEnvironment };
     const adsEnvironment = { ...this.lambdaEnvironment, GOOGLE_ADS_SECRET_ID: settings.googleAdsSecretName };
     const stepTimeout = Duration.minutes(5);
 
@@ -105,8 +108,10 @@ export class LeadFlowIntelligenceStack extends Stack {
       jwtIssuer: settings.apiJwtIssuer ?? `${supabaseUrl}/auth/v1`,
       jwtAudience: [settings.apiJwtAudience],
       allowedOrigins: settings.dashboardOrigins,
-      environment: this.lambdaEnvironment,
+      environment: commonEnvironment,
+      databaseEnvironment,
       databaseSecret: this.supabaseServiceRoleSecret,
+      supabaseUrl,
       roleClaim: settings.roleClaim,
       readerRoles: settings.readerRoles,
       supabaseAnonKey:

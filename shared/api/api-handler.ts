@@ -1,7 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Database } from '../db/database.port.ts';
+import { type Database, noDatabase } from '../db/database.port.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { Clock } from '../runtime/runtime.ts';
 import {
@@ -35,8 +35,11 @@ export interface ApiServices {
 export interface ApiHandlerOptions {
   readonly settings: ApiSettings;
   readonly logger: Logger;
-  /** The database and clock, built once per cold start by the composition root. */
-  readonly services: () => Promise<ApiServices>;
+  /**
+   * The database and clock, built once per cold start by the composition root. Absent for a
+   * handler that serves no data (docs): then it has no database and the system clock.
+   */
+  readonly services?: () => Promise<ApiServices>;
   /** Shared by the handlers of one process (the local server), so a write clears the reads. */
   readonly cache?: ReadCache;
   /**
@@ -64,6 +67,12 @@ const routesByKey = new Map(routeList.map((route) => [routeKey(route), route]));
  */
 export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOptions) {
   const cache = options.cache ?? new ReadCache(options.settings.readCacheMs);
+  const services =
+    options.services ??
+    (async (): Promise<ApiServices> => ({
+      db: noDatabase(`The ${name} handler`),
+      clock: { now: () => new Date() },
+    }));
   return middy<ApiEvent, ApiResult>()
     .use(httpEdge(options.settings, options.logger))
     .use(authorize(name, options.settings, options.wallClock ?? Date.now))
@@ -72,7 +81,7 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
       const state = prepared.get(event);
       if (!state?.input) throw new Error('The API handler ran without a prepared request.');
       const { route, input } = state;
-      const { db, clock } = await options.services();
+      const { db, clock } = await services();
       const now = clock.now();
       const context: OperationContext = { db, now, settings: options.settings, actor: state.actor };
       const operation = operations[route.operationId] as (

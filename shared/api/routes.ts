@@ -184,6 +184,8 @@ export const routeList: readonly Route[] = Object.entries(routes).map(([operatio
 }));
 
 export const apiHandlerNames: readonly ApiHandlerName[] = ['reads', 'writes', 'docs'];
+/** The handlers that read or write data; `docs` serves none, so its Lambda gets no database or secret. */
+export const dataHandlerNames: readonly ApiHandlerName[] = ['reads', 'writes'];
 
 /** The API Gateway route key of a route, e.g. `GET /api/lead-segments/{id}/stats`. */
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>

@@ -4,7 +4,7 @@
  * Supabase's PostgREST included. Adapters that can also run SQL directly (embedded PGlite and a
  * PostgreSQL server) implement `SqlDatabase`, used for migrations, demo data and tests.
  */
-export type DatabaseKind = 'pglite' | 'postgres' | 'supabase';
+export type DatabaseKind = 'pglite' | 'postgres' | 'supabase' | 'none';
 
 export type RpcArgs = Readonly<Record<string, unknown>>;
 
@@ -35,6 +35,18 @@ export interface SqlDatabase extends Database, SqlSession {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
+}
+
+/**
+ * For a process that must not reach a database at all (the docs Lambda has no secret to reach one
+ * with): every call is a wiring bug, and says so.
+ */
+export function noDatabase(owner: string): Database {
+  return {
+    kind: 'none',
+    rpc: (fn) => Promise.reject(new Error(`${owner} has no database, yet called ${fn}.`)),
+    close: async () => {},
+  };
 }
 
 export function isSqlDatabase(db: Database): db is SqlDatabase {

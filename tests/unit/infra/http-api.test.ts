@@ -17,7 +17,9 @@ describe('LfiHttpApi', () => {
       jwtIssuer: 'https://example.supabase.co/auth/v1',
       jwtAudience: ['authenticated'],
       allowedOrigins: ['https://dashboard.example.com'],
-      environment: { SUPABASE_URL: 'https://example.supabase.co' },
+      environment: { LFI_TIME_ZONE: 'Europe/Amsterdam' },
+      databaseEnvironment: { SUPABASE_URL: 'https://example.supabase.co' },
+      supabaseUrl: 'https://example.supabase.co',
       supabaseAnonKey: 'anon-key',
     });
     template = Template.fromStack(stack);
@@ -75,7 +77,7 @@ describe('LfiHttpApi', () => {
         Description: Match.stringLikeRegexp(name === 'docs' ? 'OpenAPI' : name),
         Environment: {
           Variables: Match.objectLike({
-            SUPABASE_URL: 'https://example.supabase.co',
+            ...(name === 'docs' ? {} : { SUPABASE_URL: 'https://example.supabase.co' }),
             LFI_API_ALLOWED_ORIGINS: 'https://dashboard.example.com',
             LFI_API_ROLE_CLAIM: 'app_metadata.role',
             LFI_API_ADMIN_ROLE: 'admin',
