@@ -1,4 +1,5 @@
-import { REGION_CODES, type ScenarioInput } from '../../shared/simulation/scenario.schema.ts';
+import { regionCodes } from '../../shared/domain/regions.ts';
+import type { ScenarioInput } from '../../shared/simulation/scenario.schema.ts';
 
 /** Branches with their cost per lead and lead price (euros), from €5 to €100 a lead. */
 const BRANCHES = [
@@ -22,8 +23,8 @@ const BRANCHES = [
  * every fifth segment and a cost rise in every seventh, start budgets off by up to ±50%.
  */
 export function largeScenario(segments: number, days = 90): ScenarioInput {
-  if (segments > BRANCHES.length * REGION_CODES.length)
-    throw new RangeError(`At most ${BRANCHES.length * REGION_CODES.length} segments.`);
+  if (segments > BRANCHES.length * regionCodes.length)
+    throw new RangeError(`At most ${BRANCHES.length * regionCodes.length} segments.`);
   return {
     name: `large-${segments}`,
     description: `${segments} segments, for the simulator's speed figure.`,
@@ -32,7 +33,7 @@ export function largeScenario(segments: number, days = 90): ScenarioInput {
     segments: Array.from({ length: segments }, (_, i) => {
       const [branch, cpl, price] = BRANCHES[i % BRANCHES.length] ?? BRANCHES[0];
       const round = Math.floor(i / BRANCHES.length);
-      const region = REGION_CODES[(i + round) % REGION_CODES.length] ?? 'utrecht';
+      const region = regionCodes[(i + round) % regionCodes.length] ?? 'utrecht';
       const capacity = Math.max(3, Math.round(25 - (cpl / 100) * 20 - (i % 5)));
       const target = capacity * 0.8;
       return {

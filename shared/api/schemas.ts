@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionCodes } from '../domain/regions.ts';
 
 /**
  * The HTTP API's request and response shapes, used to validate at the edge, to parse what the
@@ -9,21 +10,6 @@ export const maxRangeDays = 366;
 export const defaultRangeDays = 30;
 export const maxPageLimit = 200;
 export const defaultPageLimit = 50;
-
-export const regionCodes = [
-  'groningen',
-  'friesland',
-  'drenthe',
-  'overijssel',
-  'flevoland',
-  'gelderland',
-  'utrecht',
-  'noord-holland',
-  'zuid-holland',
-  'zeeland',
-  'noord-brabant',
-  'limburg',
-] as const;
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 const isoDate = z.iso.date({ message: 'must be a real date written YYYY-MM-DD' });

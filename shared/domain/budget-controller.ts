@@ -75,7 +75,7 @@ export const controllerSettingsSchema = z.strictObject({
 
 export type ControllerSettings = z.output<typeof controllerSettingsSchema>;
 export type ControllerSettingsInput = z.input<typeof controllerSettingsSchema>;
-export const defaultControllerSettings: ControllerSettings = controllerSettingsSchema.parse({});
+const defaultControllerSettings: ControllerSettings = controllerSettingsSchema.parse({});
 
 export interface BudgetSegmentInput {
   readonly segmentId: string;
@@ -209,9 +209,7 @@ export function decideBudgets(
 }
 
 /** |target − recent average| relative to the target: the gap users see, and who gets a change slot first. */
-export function relativeGap(
-  segment: Pick<BudgetSegmentInput, 'targetLeadsPerDay' | 'recentLeadsPerDay'>,
-): number {
+function relativeGap(segment: Pick<BudgetSegmentInput, 'targetLeadsPerDay' | 'recentLeadsPerDay'>): number {
   return (
     Math.abs(segment.targetLeadsPerDay - segment.recentLeadsPerDay) / Math.max(segment.targetLeadsPerDay, 1)
   );
@@ -255,8 +253,7 @@ function modelRule(
     controller,
   );
   if (current > 0) {
-    const recentLeads = recent.reduce((sum, day) => sum + day.leads, 0);
-    const recentSpend = recent.reduce((sum, day) => sum + day.spendMicros, 0);
+    const { leads: recentLeads, spend: recentSpend } = lookbackTotals(recent);
     if (recentSpend === 0)
       return recentLeads === 0
         ? hold(
@@ -367,11 +364,18 @@ function lastMove(history: readonly SegmentDay[]): number {
  * lead's cost: at least that), else the configured default (euros).
  */
 function ownCostPerLead(segment: BudgetSegmentInput, controller: ControllerSettings): number {
-  const leads = segment.history.reduce((sum, day) => sum + day.leads, 0);
-  const spend = segment.history.reduce((sum, day) => sum + day.spendMicros, 0);
+  const { leads, spend } = lookbackTotals(segment.history);
   return spend > 0
     ? spend / Math.max(leads, 1) / MICROS_PER_EURO
     : controller.defaultCostPerLeadMicros / MICROS_PER_EURO;
+}
+
+/** Leads and spend (micros) over the days given. */
+function lookbackTotals(days: readonly SegmentDay[]): { leads: number; spend: Micros } {
+  return days.reduce((sum, day) => ({ leads: sum.leads + day.leads, spend: sum.spend + day.spendMicros }), {
+    leads: 0,
+    spend: 0,
+  });
 }
 
 function maxMarginalCostPerLead(segment: BudgetSegmentInput, controller: ControllerSettings): number | null {
@@ -400,8 +404,7 @@ function branchCostPerLead(
   controller: ControllerSettings,
 ): (branch: string) => number | undefined {
   const measured = segments.flatMap((segment) => {
-    const leads = segment.history.reduce((sum, day) => sum + day.leads, 0);
-    const spend = segment.history.reduce((sum, day) => sum + day.spendMicros, 0);
+    const { leads, spend } = lookbackTotals(segment.history);
     return leads >= controller.minLeadsToMeasure && spend > 0
       ? [{ branch: segment.branch, cpl: spend / leads / MICROS_PER_EURO }]
       : [];
@@ -447,7 +450,7 @@ interface ExplainedDecision {
  * €461/day; 7-day avg 11.2 vs target 18 (gap +38%)". `segmentLimitedMicros` is the amount after
  * the per-segment limits, before the run limits.
  */
-export function explainDecision(
+function explainDecision(
   decision: ExplainedDecision,
   basis: string,
   segmentLimitedMicros: Micros,

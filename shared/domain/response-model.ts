@@ -45,13 +45,6 @@ export interface ResponseModel {
   readonly effectiveLeads: number;
   /** Variance of a day's leads ÷ its mean (1 for Poisson; more when costs swing day to day). */
   readonly dispersion: number;
-  /** Days the fit used (spend > 0, not an outage, since the last change of level). */
-  readonly days: number;
-  /** Days left out: leads without cost (missing cost data) or no leads where many were due (tracking outage). */
-  readonly excludedDays: number;
-  /** The level moved this many days ago (null: no change found), by this ratio (leads seen ÷ expected). */
-  readonly changeDaysAgo: number | null;
-  readonly changeRatio: number;
 }
 
 const MIN_CHANGE_DAYS = 3;
@@ -154,7 +147,7 @@ export function fitResponseModel(
   );
   const pooled = total.driver > 0 ? total.leads / total.driver : 0;
   const dispersion = overdispersion(usable, pooled);
-  let change = { z: 0, days: 0, observed: 0, expected: 0 };
+  let change = { z: 0, days: 0 };
   let observed = 0;
   let driver = 0;
   for (const [index, day] of [...usable].reverse().entries()) {
@@ -166,7 +159,7 @@ export function fitResponseModel(
     const expected = pooled * driver;
     const variance = dispersion * expected * (1 - driver / total.driver);
     const z = variance > 0 ? (observed - expected) / Math.sqrt(variance) : 0;
-    if (Math.abs(z) > Math.abs(change.z)) change = { z, days: index + 1, observed, expected };
+    if (Math.abs(z) > Math.abs(change.z)) change = { z, days: index + 1 };
   }
   const actOn = Math.abs(change.z) > changeZ;
   const since = actOn ? usable.slice(-change.days) : usable;
@@ -182,9 +175,5 @@ export function fitResponseModel(
     elasticity,
     effectiveLeads: fitted.leads,
     dispersion,
-    days: since.length,
-    excludedDays: days.length - usable.length,
-    changeDaysAgo: actOn ? change.days : null,
-    changeRatio: change.expected > 0 ? change.observed / change.expected : 1,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../domain/business-day.ts';
+import { regionCodes } from '../domain/regions.ts';
 import { InputError } from '../runtime/errors.ts';
 
 /**
@@ -9,23 +10,6 @@ import { InputError } from '../runtime/errors.ts';
  * missing data). The simulated market (scenario-market.ts) plays it; the controller never sees
  * it, only the leads and reports it produces. docs/scenario.schema.json is this schema exported.
  */
-
-/** The twelve Dutch provinces, as `lfi_regions.code`. */
-export const REGION_CODES = [
-  'groningen',
-  'friesland',
-  'drenthe',
-  'overijssel',
-  'flevoland',
-  'gelderland',
-  'utrecht',
-  'noord-holland',
-  'zuid-holland',
-  'zeeland',
-  'noord-brabant',
-  'limburg',
-] as const;
-export type RegionCode = (typeof REGION_CODES)[number];
 
 const MAX_DAYS = 366;
 const day = z
@@ -145,7 +129,7 @@ const segmentSchema = z
       .string()
       .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lower-case branch name such as "schilder"')
       .meta({ description: 'The branch (industry name, lower case), e.g. schilder, dakdekker, warmtepomp.' }),
-    region: z.enum(REGION_CODES).meta({ description: 'The province (lfi_regions.code).' }),
+    region: z.enum(regionCodes).meta({ description: 'The province (lfi_regions.code).' }),
     customerId: z
       .string()
       .regex(/^\d{10}$/, 'must be a 10-digit ads account id')
