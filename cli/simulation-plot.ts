@@ -32,10 +32,13 @@ const COLORS = {
 
 export function simulationSvg(series: SimulationSeries): string {
   const height = TOP + series.segments.length * ROW + 20;
+  const title = `${escapeXml(series.scenario)} — controller ${escapeXml(series.controller)}`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="11">`,
+    // The title is the plot's alternative text for readers that do not see it.
+    `<title>${title}: leads against the target, and the budget, per segment</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${LEFT.x}" y="24" font-size="16" font-weight="600">${escapeXml(series.scenario)} — controller ${escapeXml(series.controller)}</text>`,
+    `<text x="${LEFT.x}" y="24" font-size="16" font-weight="600">${title}</text>`,
     `<text x="${LEFT.x}" y="42" fill="${COLORS.axis}">${series.days} days from ${series.startDate}, seed ${series.seed}; shaded: ${series.warmupDays}-day warm-up</text>`,
     legend(),
     ...series.segments.map((segment, index) => segmentRow(series, segment, TOP + index * ROW)),

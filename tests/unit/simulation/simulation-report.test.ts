@@ -73,6 +73,8 @@ describe('the simulation report', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg).toContain('two-painters — controller default');
+    // Its alternative text, as the first element.
+    expect(svg.split('\n')[1]).toMatch(/^<title>two-painters — controller default: .+<\/title>$/);
     for (const label of ['realized leads', 'expected leads', 'target', 'budget in force', 'spend'])
       expect(svg).toContain(`>${label}</text>`);
     expect(svg.match(/>schilder-(utrecht|zeeland)<\/text>/g)).toHaveLength(2);
