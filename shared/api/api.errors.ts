@@ -114,3 +114,15 @@ export class InvalidUtf8Error extends AppError {
     });
   }
 }
+
+/** What Node's HTTP parser refuses before any route sees it: an over-long URL or headers, or bytes that are no HTTP. */
+export class UnparsableRequestError extends AppError {
+  constructor(tooLarge: boolean) {
+    super(
+      tooLarge
+        ? 'The request line and headers are larger than 16 KB: send long values in a body, not in the URL.'
+        : 'The request is not valid HTTP.',
+      { code: tooLarge ? 'headers_too_large' : 'bad_request', status: tooLarge ? 431 : 400 },
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTPayload } from 'jose';
 import { type DashboardFiles, dashboardResponse, isDashboardPath } from '../dashboard/dashboard-assets.ts';
@@ -14,6 +14,7 @@ import {
   IncompleteBodyError,
   MisdirectedRequestError,
   PayloadTooLargeError,
+  UnparsableRequestError,
 } from './api.errors.ts';
 import { type ApiEvent, type ApiResult, createApiHandler } from './api-handler.ts';
 import { type ApiSettings, loadApiSettings } from './api-settings.ts';
@@ -84,6 +85,31 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     serve(req, res).catch((error: unknown) => {
       send(res, errorResponse(error, settings, req.headers.origin, runtime.logger));
     });
+  });
+  // What the HTTP parser refuses (a URL over 16 KB, bytes that are no HTTP) gets the API's error
+  // shape too, instead of Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const result = errorResponse(
+      new UnparsableRequestError(error.code === 'HPE_HEADER_OVERFLOW'),
+      settings,
+      undefined,
+      runtime.logger,
+    );
+    const headers = Object.entries(result.headers ?? {}).map(([name, value]) => `${name}: ${value}`);
+    const body = Buffer.from(result.body ?? '');
+    socket.end(
+      [
+        `HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode ?? 400]}`,
+        ...headers,
+        `content-length: ${body.length}`,
+        'connection: close',
+        '',
+        '',
+      ]
+        .join('\r\n')
+        .concat(body.toString()),
+    );
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -22,6 +22,7 @@ const errorStatuses: Record<string, string> = {
   '409': 'Conflicts with what exists (e.g. the segment exists already)',
   '413': 'Body over 16 KB',
   '415': 'Body not sent as application/json',
+  '431': 'Request line and headers over 16 KB (a URL too long)',
   '500': 'Internal error (details are logged, never returned)',
 };
 

@@ -4,17 +4,24 @@ import type { FieldProblem } from './api.errors.ts';
  * What the API refuses in any text it is sent, before the route's schema looks at it: NUL
  * characters (PostgreSQL text cannot hold them), lone surrogates (not Unicode text; JSON allows
  * them as \ud800 escapes, PostgreSQL does not), and the object keys that mean something to
- * JavaScript objects (`__proto__`, `constructor`, `prototype`). Each problem names its field.
+ * JavaScript objects (`__proto__`, `constructor`, `prototype`), and nesting deeper than any request
+ * needs (which would otherwise exhaust the stack of whatever walks it). Each problem names its field.
  */
 export const prototypeKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function textProblems(where: string, value: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  visit(where, value, problems);
+  visit(where, value, problems, 0);
   return problems;
 }
 
-function visit(field: string, value: unknown, problems: FieldProblem[]): void {
+const maxDepth = 16;
+
+function visit(field: string, value: unknown, problems: FieldProblem[], depth: number): void {
+  if (depth > maxDepth && value !== null && typeof value === 'object') {
+    problems.push({ field, message: `is nested deeper than ${maxDepth} levels` });
+    return;
+  }
   if (typeof value === 'string') {
     const problem = stringProblem(value);
     if (problem) problems.push({ field, message: problem });
@@ -22,7 +29,7 @@ function visit(field: string, value: unknown, problems: FieldProblem[]): void {
   }
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      visit(`${field}.${index}`, item, problems);
+      visit(`${field}.${index}`, item, problems, depth + 1);
     });
     return;
   }
@@ -40,7 +47,7 @@ function visit(field: string, value: unknown, problems: FieldProblem[]): void {
         message: `is a field name that ${keyProblem}`,
       });
     } else {
-      visit(`${field}.${key}`, (value as Record<string, unknown>)[key], problems);
+      visit(`${field}.${key}`, (value as Record<string, unknown>)[key], problems, depth + 1);
     }
   }
 }

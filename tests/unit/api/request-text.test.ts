@@ -25,6 +25,14 @@ describe('text the API refuses before any schema sees it', () => {
     ]);
   });
 
+  it('refuses nesting deeper than a request needs, without walking it (a deep body overflowed the stack: a 500)', () => {
+    const deep = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    const problems = textProblems('body', deep);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toBe('is nested deeper than 16 levels');
+    expect(textProblems('body', { a: { b: [1, [2]] } })).toEqual([]);
+  });
+
   it('finds nothing wrong with ordinary input', () => {
     expect(textProblems('query', { from: '2026-11-01', limit: '10' })).toEqual([]);
     expect(textProblems('body', undefined)).toEqual([]);
