@@ -66,8 +66,14 @@ export function isTransientDatabaseFailure(failure: DatabaseFailure): boolean {
     return true;
   if (failure.message && transientMessages.test(failure.message)) return true;
   for (let e = failure.cause, depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
-    const { code, name, message, cause } = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-    if (typeof code === 'string' && (transientSystemCodes.has(code) || transientSqlStates.test(code))) return true;
+    const { code, name, message, cause } = e as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && (transientSystemCodes.has(code) || transientSqlStates.test(code)))
+      return true;
     if (name === 'TimeoutError' || name === 'AbortError') return true;
     if (typeof message === 'string' && transientMessages.test(message)) return true;
     e = cause;

@@ -11,7 +11,9 @@ describe('the Google Ads library under LFI', () => {
       customer as unknown as { loadService(name: string): ReturnType<typeof withoutLibraryRetries> }
     ).loadService('CampaignBudgetServiceClient');
     // What gax would do on its own: retry UNAVAILABLE (14) and DEADLINE_EXCEEDED (4).
-    expect(before._defaults?.mutateCampaignBudgets?.retry?.retryCodes).toEqual(expect.arrayContaining([4, 14]));
+    expect(before._defaults?.mutateCampaignBudgets?.retry?.retryCodes).toEqual(
+      expect.arrayContaining([4, 14]),
+    );
 
     const service = withoutLibraryRetries(customer);
 

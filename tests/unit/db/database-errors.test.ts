@@ -49,15 +49,17 @@ describe('isTransientDatabaseFailure', () => {
     expect(isTransientDatabaseFailure({ cause: new Error('wrapped', { cause: refused }) })).toBe(true);
     const timedOut = Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' });
     expect(isTransientDatabaseFailure({ cause: timedOut })).toBe(true);
-    expect(isTransientDatabaseFailure({ cause: new DOMException('The operation timed out', 'TimeoutError') })).toBe(
-      true,
-    );
+    expect(
+      isTransientDatabaseFailure({ cause: new DOMException('The operation timed out', 'TimeoutError') }),
+    ).toBe(true);
   });
 
   it('retries a connection node-postgres reports closed only in words', () => {
     expect(isTransientDatabaseFailure({ message: 'Connection terminated unexpectedly' })).toBe(true);
     expect(
-      isTransientDatabaseFailure({ message: 'Client has encountered a connection error and is not queryable' }),
+      isTransientDatabaseFailure({
+        message: 'Client has encountered a connection error and is not queryable',
+      }),
     ).toBe(true);
   });
 
@@ -92,7 +94,9 @@ describe('runRpc', () => {
   it('throws TransientError when the driver reports a terminated backend', async () => {
     const session = {
       query: async () => {
-        throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+        throw Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+        });
       },
       exec: async () => {},
     };
