@@ -51,6 +51,10 @@ function nightlyStateMachine(): Promise<NightlyStateMachine> {
 export async function runNightlyLocally(
   runtime: Runtime,
   input: Record<string, unknown>,
+  options: {
+    /** Wait this long between Step Functions retries instead of the definition's backoff (tests). */
+    readonly retryIntervalMs?: number;
+  } = {},
 ): Promise<ExecutionResult> {
   const { machine, taskStates } = await nightlyStateMachine();
   const provide = async () => runtime;
@@ -85,8 +89,15 @@ export async function runNightlyLocally(
   type Json = Parameters<typeof machine.run>[0];
   // What `$$.Execution.Id` is locally: a run records it (lfi_runs.execution_id) and holds the date's lease with it.
   const executionId = `local:${randomUUID()}`;
+  const retryIntervalOverrides =
+    options.retryIntervalMs === undefined
+      ? undefined
+      : Object.fromEntries(Object.keys(taskStates).map((state) => [state, options.retryIntervalMs ?? 0]));
   const execution = machine.run(input as Json, {
-    overrides: { taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>> },
+    overrides: {
+      taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>>,
+      ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+    },
     context: {
       Execution: { Id: executionId, Name: executionId.slice(6), StartTime: new Date().toISOString() },
     },

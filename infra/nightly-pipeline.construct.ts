@@ -108,7 +108,13 @@ export class NightlyPipeline extends Construct {
       resultPath: '$.error',
     }).next(recordFailure);
     const changesFailed = new Choice(this, pipelineStateNames.changesFailed)
-      .when(Condition.numberGreaterThan('$.orchestrate.failed', 0), partial)
+      .when(
+        Condition.and(
+          Condition.isPresent('$.orchestrate.failed'),
+          Condition.numberGreaterThan('$.orchestrate.failed', 0),
+        ),
+        partial,
+      )
       .otherwise(new Succeed(this, 'NightDone'));
     const execution = new Pass(this, pipelineStateNames.execution, {
       comment: "The execution id holds the date's lease and goes on every run record.",
