@@ -142,7 +142,11 @@ describe('LeadFlowIntelligenceStack', () => {
       });
       // A night with failed budget changes goes the failure's way: recorded, alerted, failed.
       expect(States.AnyChangeFailed).toMatchObject({ Type: 'Choice', Default: 'NightDone' });
-      expect(States.ChangesFailed).toMatchObject({ Type: 'Pass', ResultPath: '$.error', Next: 'RecordFailure' });
+      expect(States.ChangesFailed).toMatchObject({
+        Type: 'Pass',
+        ResultPath: '$.error',
+        Next: 'RecordFailure',
+      });
     });
 
     it('retries every Lambda task on transient errors only, with backoff and full jitter', () => {

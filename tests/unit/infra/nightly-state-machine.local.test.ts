@@ -86,7 +86,13 @@ describe('the synthesized nightly state machine, run by aws-local-stepfunctions'
     expect(seen).toEqual([
       { date: '2026-11-24', dryRun: true, execution: noted },
       { date: '2026-11-24', dryRun: true, execution: noted, aggregate: { segments: 3 } },
-      { date: '2026-11-24', dryRun: true, execution: noted, aggregate: { segments: 3 }, plan: { segments: 3 } },
+      {
+        date: '2026-11-24',
+        dryRun: true,
+        execution: noted,
+        aggregate: { segments: 3 },
+        plan: { segments: 3 },
+      },
     ]);
     expect(output).toEqual({
       date: '2026-11-24',
