@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { synthesizeNightlyStateMachine } from '../infra/synthesize.ts';
@@ -9,9 +10,11 @@ import { localLambdaContext } from '../shared/runtime/local-lambda-context.ts';
 import type { Runtime } from '../shared/runtime/runtime.ts';
 
 export type ExecutionResult =
-  | { readonly status: 'SUCCEEDED'; readonly output: Record<string, unknown> }
+  | { readonly status: 'SUCCEEDED'; readonly executionId: string; readonly output: Record<string, unknown> }
   | {
       readonly status: 'FAILED';
+      readonly executionId: string;
+      /** `PartialRun`: the night ran, but some budget changes failed. */
       readonly error: string;
       readonly cause?: string;
       /** The task whose failure ended the execution. */
@@ -48,6 +51,10 @@ function nightlyStateMachine(): Promise<NightlyStateMachine> {
 export async function runNightlyLocally(
   runtime: Runtime,
   input: Record<string, unknown>,
+  options: {
+    /** Wait this long between Step Functions retries instead of the definition's backoff (tests). */
+    readonly retryIntervalMs?: number;
+  } = {},
 ): Promise<ExecutionResult> {
   const { machine, taskStates } = await nightlyStateMachine();
   const provide = async () => runtime;
@@ -80,17 +87,30 @@ export async function runNightlyLocally(
     }),
   );
   type Json = Parameters<typeof machine.run>[0];
+  // What `$$.Execution.Id` is locally: a run records it (lfi_runs.execution_id) and holds the date's lease with it.
+  const executionId = `local:${randomUUID()}`;
+  const retryIntervalOverrides =
+    options.retryIntervalMs === undefined
+      ? undefined
+      : Object.fromEntries(Object.keys(taskStates).map((state) => [state, options.retryIntervalMs ?? 0]));
   const execution = machine.run(input as Json, {
-    overrides: { taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>> },
+    overrides: {
+      taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>>,
+      ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+    },
+    context: {
+      Execution: { Id: executionId, Name: executionId.slice(6), StartTime: new Date().toISOString() },
+    },
   });
   try {
-    return { status: 'SUCCEEDED', output: (await execution.result) as Record<string, unknown> };
+    return { status: 'SUCCEEDED', executionId, output: (await execution.result) as Record<string, unknown> };
   } catch (error) {
     // The Fail state's error and cause are the failing task's, as Step Functions shows them.
     const failure = error as { name?: string; message?: string; cause?: unknown };
     const original = failure.cause instanceof Error ? failure.cause : undefined;
     return {
       status: 'FAILED',
+      executionId,
       error: original?.name ?? failure.name ?? 'Error',
       cause: original?.message ?? failure.message,
       ...(failedStep ? { step: failedStep } : {}),

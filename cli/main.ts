@@ -6,6 +6,7 @@ import { describeDatabase, nonLocalDatabaseWarning } from '../shared/db/describe
 import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
+import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
 import '../shared/ads/google-ads.loader.ts';
 import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
@@ -18,6 +19,7 @@ import {
 import { runNightlyLocally } from './local-state-machine.ts';
 import { formatRunReport, readRunReport, summarise } from './run-report.ts';
 import { simulateCommand } from './simulate.ts';
+import { formatTable } from './table.ts';
 import { UsageError } from './usage-error.ts';
 
 const usage = `Lead Flow Intelligence
@@ -30,7 +32,10 @@ Usage: lfi <command> [options]
   demo [--days N] [--seed S]            load the demo data set (default 28 days, seed 42)
   run [--date D] [--dry-run] [--json]   run the nightly state machine for a date (default yesterday)
       [--channel google-ads [--credentials FILE]]   against Google Ads (credentials: a JSON file)
-  backfill --from D --to D              run it for each date in order, with progress
+  backfill --from D --to D              run it for each date in order, with progress (past dates
+                                        change no live budget: their decisions are logged not_sent)
+  restore --date D [--dry-run] [--json] put back the budgets the night of D changed (skips budgets
+                                        changed since, saying so per segment)
   serve [--port 8787]                   the API and dashboard on this machine (127.0.0.1 only)
   start                                 first run: migrate and load demo data; then run for yesterday
   simulate --scenario FILE|DIR          the closed loop on scenario files, on a throwaway database
@@ -38,7 +43,8 @@ Usage: lfi <command> [options]
   simulate --write-schema               regenerate docs/scenario.schema.json
 
 The database: DATABASE_URL (PostgreSQL), else SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY, else the
-embedded database in LFI_DATA_DIR (default .lfi/). Dates are YYYY-MM-DD business days (Europe/Amsterdam).`;
+embedded database in LFI_DATA_DIR (default .lfi/). Dates are YYYY-MM-DD business days (Europe/Amsterdam),
+from 2000-01-01 to yesterday; only a run for yesterday changes live budgets.`;
 
 export { UsageError };
 
@@ -65,6 +71,8 @@ export async function main(
         return await runCommand(runtime, rest, out);
       case 'backfill':
         return await backfillCommand(runtime, rest, out);
+      case 'restore':
+        return await restoreCommand(runtime, rest, out);
       case 'serve':
         return await serveCommand(runtime, rest, out);
       case 'start':
@@ -165,7 +173,7 @@ async function runCommand(
       credentials: { type: 'string' },
     },
   });
-  const date = values.date === undefined ? undefined : isoDate(values.date, '--date');
+  const date = values.date === undefined ? undefined : runDate(runtime, values.date, '--date');
   const rt = await withAdsChannel(runtime, values.channel, values.credentials);
   await ensureEmbeddedSchema(rt);
   return runAndReport(rt, { date, dryRun: values['dry-run'] }, values.json, out);
@@ -214,11 +222,26 @@ async function runAndReport(
   const rows = await readRunReport(runtime.db, date);
   const summary = summarise(rows);
   if (json) {
-    out(JSON.stringify({ date, dryRun: input.dryRun, execution, summary, segments: rows }, null, 2));
+    const status =
+      execution.status === 'SUCCEEDED'
+        ? 'succeeded'
+        : execution.error === 'PartialRun'
+          ? 'partial'
+          : 'failed';
+    out(JSON.stringify({ date, dryRun: input.dryRun, status, execution, summary, segments: rows }, null, 2));
+  } else if (execution.status === 'FAILED' && execution.error === 'PartialRun') {
+    out(formatRunReport(rows));
+    out('');
+    out(
+      `Run PARTIAL for ${date}${input.dryRun ? ' (dry run)' : ''}: ${execution.cause ?? 'some budget changes failed.'} ` +
+        `Decisions ${JSON.stringify(summary.decisions)}; execution ${execution.executionId}.`,
+    );
   } else if (execution.status === 'FAILED') {
     // The table would show what earlier runs left for this date: say what this run did instead.
     const step = execution.step ?? 'an unknown step';
-    out(`Run FAILED for ${date}${input.dryRun ? ' (dry run)' : ''} in the ${step} step.`);
+    out(
+      `Run FAILED for ${date}${input.dryRun ? ' (dry run)' : ''} in the ${step} step (execution ${execution.executionId}).`,
+    );
     out(`${execution.error}: ${execution.cause ?? ''}`);
     out(`The failure is recorded (lfi_runs). ${afterFailure[step] ?? ''}`.trim());
   } else {
@@ -228,6 +251,10 @@ async function runAndReport(
       `Run succeeded for ${date}${input.dryRun ? ' (dry run)' : ''}: ` +
         `${summary.segments} segments, target ${summary.target} vs actual ${summary.actual} leads; decisions ${JSON.stringify(summary.decisions)}.`,
     );
+    if (runModeFor(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE) === 'history')
+      out(
+        `${date} is not the latest business day: no live budget was changed (decisions logged as not_sent).`,
+      );
   }
   return execution.status === 'SUCCEEDED' ? 0 : 1;
 }
@@ -243,8 +270,8 @@ async function backfillCommand(
   });
   if (!values.from || !values.to)
     throw new UsageError('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD.');
-  const from = isoDate(values.from, '--from');
-  const to = isoDate(values.to, '--to');
+  const from = runDate(runtime, values.from, '--from');
+  const to = runDate(runtime, values.to, '--to');
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}.`);
   const dates = dateRange(from, to);
   if (dates.length > 366)
@@ -300,6 +327,50 @@ async function startCommand(runtime: Runtime, out: (text: string) => void): Prom
   return code;
 }
 
+async function restoreCommand(
+  runtime: Runtime,
+  args: readonly string[],
+  out: (text: string) => void,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      date: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.date)
+    throw new UsageError('restore needs --date YYYY-MM-DD: the night whose budget changes to undo.');
+  const date = runDate(runtime, values.date, '--date');
+  await ensureEmbeddedSchema(runtime);
+  const { restoreNight } = await import('../shared/pipeline/restore.ts');
+  const result = await restoreNight(runtime, { date, dryRun: values['dry-run'] });
+  const failed = result.segments.filter((s) => s.status === 'restore_failed').length;
+  if (values.json) {
+    out(JSON.stringify(result, null, 2));
+    return failed ? 1 : 0;
+  }
+  if (result.segments.length === 0) out(`The night of ${date} changed no budget: nothing to restore.`);
+  else
+    out(
+      formatTable(
+        ['segment', 'outcome', 'why'],
+        result.segments.map((s) => [
+          s.code,
+          s.status,
+          s.error ? `${s.explanation} — ${s.error}` : s.explanation,
+        ]),
+      ),
+    );
+  const restored = result.segments.filter((s) => s.status === 'restored' || s.status === 'dry_run').length;
+  out(
+    `Restore of ${date}${values['dry-run'] ? ' (dry run: nothing changed)' : ''}: ${restored} budget(s) put back, ` +
+      `${result.segments.length - restored - failed} left alone, ${failed} failed.`,
+  );
+  return failed ? 1 : 0;
+}
+
 function progress(done: number, total: number, label: string): void {
   const width = 30;
   const filled = Math.round((done / total) * width);
@@ -310,6 +381,14 @@ function isoDate(value: string, flag: string): string {
   if (!isIsoDate(value))
     throw new UsageError(`${flag} must be a real date written YYYY-MM-DD; got "${value}".`);
   return value;
+}
+
+/** A date a run may cover: a real date, from 2000-01-01 to yesterday in the business time zone. */
+function runDate(runtime: Runtime, value: string, flag: string): string {
+  const date = isoDate(value, flag);
+  const problem = runDateProblem(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE, flag);
+  if (problem) throw new UsageError(problem);
+  return date;
 }
 
 function positiveInteger(value: string | undefined, flag: string, min = 1): number {

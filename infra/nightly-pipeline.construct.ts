@@ -3,13 +3,17 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   Errors,
   Fail,
   JitterType,
   JsonPath,
   LogLevel,
+  Pass,
   StateMachine,
+  Succeed,
   TaskInput,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
@@ -29,9 +33,12 @@ export interface NightlyPipelineProps {
 
 /** Task state names: the local runner maps them to handlers, the console shows them. */
 export const pipelineStateNames = {
+  execution: 'NoteExecution',
   aggregate: 'Aggregate',
   plan: 'Plan',
   orchestrate: 'Orchestrate',
+  changesFailed: 'AnyChangeFailed',
+  partial: 'ChangesFailed',
   recordFailure: 'RecordFailure',
   alert: 'PublishFailureAlert',
   failed: 'PipelineFailed',
@@ -50,9 +57,11 @@ export const transientErrors = [
 ] as const;
 
 /**
- * The nightly state machine: Aggregate → Plan → Orchestrate, each handler's result being the next
- * one's input (`payloadResponseOnly`). A failure that outlives its retries goes to RecordFailure,
- * then an SNS alert, then a Fail state so the execution shows as failed.
+ * The nightly state machine: the execution's id noted in the state (it holds the date's lease and
+ * is written on every run record), then Aggregate → Plan → Orchestrate, each handler's result
+ * being the next one's input (`payloadResponseOnly`). A failure that outlives its retries goes to
+ * RecordFailure, then an SNS alert, then a Fail state so the execution shows as failed; so does a
+ * night on which some budget changes failed (error `PartialRun`).
  */
 export class NightlyPipeline extends Construct {
   readonly stateMachine: StateMachine;
@@ -88,13 +97,40 @@ export class NightlyPipeline extends Construct {
     );
     recordFailure.next(alert).next(failed);
 
+    // A night with failed budget changes is not green: it is recorded, alerted and failed like an error.
+    const partial = new Pass(this, pipelineStateNames.partial, {
+      comment: 'Some budget changes failed: the run is partial.',
+      parameters: {
+        Error: 'PartialRun',
+        'Cause.$':
+          "States.Format('{} budget change(s) failed for {}; the other decisions stand. The next run of the date retries the failed ones.', $.orchestrate.failed, $.date)",
+      },
+      resultPath: '$.error',
+    }).next(recordFailure);
+    const changesFailed = new Choice(this, pipelineStateNames.changesFailed)
+      .when(
+        Condition.and(
+          Condition.isPresent('$.orchestrate.failed'),
+          Condition.numberGreaterThan('$.orchestrate.failed', 0),
+        ),
+        partial,
+      )
+      .otherwise(new Succeed(this, 'NightDone'));
+    const execution = new Pass(this, pipelineStateNames.execution, {
+      comment: "The execution id holds the date's lease and goes on every run record.",
+      parameters: { 'id.$': '$$.Execution.Id' },
+      resultPath: '$.execution',
+    });
+
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       comment: 'Lead Flow Intelligence nightly run: aggregate, plan, orchestrate.',
-      definitionBody: DefinitionBody.fromChainable(aggregate.next(plan).next(orchestrate)),
+      definitionBody: DefinitionBody.fromChainable(
+        execution.next(aggregate).next(plan).next(orchestrate).next(changesFailed),
+      ),
       timeout: props.timeout ?? Duration.hours(1),
       tracingEnabled: true,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },

@@ -41,6 +41,16 @@ export class AdsQuotaError extends AppError {
   }
 }
 
+/**
+ * The ads API stayed unreachable or busy through every retry of `withAdsRetries`: that is the ads
+ * call's one retry layer, so Step Functions does not retry this (it retries `TransientError`).
+ */
+export class AdsUnavailableError extends AppError {
+  constructor(message: string) {
+    super(message, { code: 'ads_unavailable', status: 503, expose: false });
+  }
+}
+
 /** Google rejected the request itself. */
 export class AdsRequestError extends AppError {
   constructor(message: string) {
@@ -296,8 +306,10 @@ export interface RetryOptions {
 /**
  * Calls the ads API, retrying rate limits and transient faults with exponential backoff and full
  * jitter (at least the retry_delay Google asks for), and network failures a few times quickly.
- * Never waits past the deadline. Exhausted retries throw TransientError, so Step Functions retries
- * the step later; the daily quota, credentials and bad requests throw at once.
+ * Never waits past the deadline. This is the one retry layer of an ads call (google-gax's own is
+ * off, google-ads.client.ts): exhausted retries throw AdsUnavailableError, which nothing retries
+ * again; only a wait the deadline cuts short throws TransientError, so Step Functions carries the
+ * same policy on in a fresh invocation. The daily quota, credentials and bad requests throw at once.
  */
 export async function withAdsRetries<T>(
   operation: string,
@@ -340,10 +352,15 @@ export async function withAdsRetries<T>(
     const backoff = Math.min(maxDelay, base * 2 ** (attempt - 1));
     // Full jitter spreads retries from many invocations; never shorter than what Google asked for.
     const delay = Math.max(failure.retryDelayMs ?? 0, Math.round(options.random() * backoff));
-    if (attempt >= limit || delay + reserve > options.remainingMs()) {
+    if (attempt >= limit) {
       options.logger.error('Google Ads call failed after retries', context);
+      throw new AdsUnavailableError(`${message} Gave up after ${attempt} attempt(s).`);
+    }
+    if (delay + reserve > options.remainingMs()) {
+      // The same policy, carried on by a fresh invocation: Step Functions retries TransientError.
+      options.logger.error('Google Ads call cut short by the deadline', context);
       throw new TransientError(
-        `${message} Gave up after ${attempt} attempt(s)${attempt < limit ? ' (no time left before the deadline)' : ''}.`,
+        `${message} Gave up after ${attempt} attempt(s) (no time left before the deadline).`,
       );
     }
     options.logger.warn('Google Ads call failed; retrying', { ...context, delayMs: delay });

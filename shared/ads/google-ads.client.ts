@@ -1,4 +1,4 @@
-import { GoogleAdsApi } from 'google-ads-api';
+import { type Customer, GoogleAdsApi } from 'google-ads-api';
 import type { GoogleAdsCredentials } from '../runtime/credentials.ts';
 import {
   type CustomerFor,
@@ -26,6 +26,7 @@ export function googleAdsCustomers(credentials: GoogleAdsCredentials): CustomerF
       refresh_token: credentials.refresh_token,
       login_customer_id: credentials.login_customer_id,
     });
+    withoutLibraryRetries(customer);
     const wrapped: GoogleAdsCustomer = {
       query: (gaql) => customer.query(gaql),
       campaignBudgets: {
@@ -40,6 +41,25 @@ export function googleAdsCustomers(credentials: GoogleAdsCredentials): CustomerF
     customers.set(customerId, wrapped);
     return wrapped;
   };
+}
+
+interface GaxClient {
+  readonly _defaults?: Record<string, { retry?: { retryCodes?: number[] } | null } | undefined>;
+}
+
+/**
+ * google-gax retries a mutate on UNAVAILABLE and DEADLINE_EXCEEDED for up to 10 minutes, under
+ * LFI's own retries (ads-errors.ts), which know Google's retry_delay, the quota rule and the
+ * Lambda's deadline: one retry layer per fault, so the library's is switched off. The settings
+ * object is the one each call merges its options into, so changing it in place takes effect.
+ */
+export function withoutLibraryRetries(customer: Customer): GaxClient {
+  const service = (
+    customer as unknown as { loadService(name: 'CampaignBudgetServiceClient'): GaxClient }
+  ).loadService('CampaignBudgetServiceClient');
+  const retry = service._defaults?.mutateCampaignBudgets?.retry;
+  if (retry) retry.retryCodes = [];
+  return service;
 }
 
 export function createGoogleAdsChannel(

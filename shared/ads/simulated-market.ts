@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import { rpcLocalOnly } from '../db/local-only.ts';
-import { addDays } from '../domain/business-day.ts';
+import { addDays, yesterday } from '../domain/business-day.ts';
 import type {
   AdsChannel,
   BudgetChange,
@@ -35,6 +35,11 @@ export interface SimulatedMarketOptions {
   readonly failCampaigns?: ReadonlySet<string>;
   /** The business time zone whose calendar days are simulated. */
   readonly timeZone?: string;
+  /**
+   * The run's clock: a day is simulated only once it is over (up to yesterday in the time zone),
+   * whatever date a caller asks about. Without it the market simulates what it is asked.
+   */
+  readonly now?: () => Date;
 }
 
 export interface AdvanceResult {
@@ -116,7 +121,7 @@ const LEAD_PRICES_CENTS = {
 };
 
 export function createSimulatedMarket(db: Database, options: SimulatedMarketOptions): SimulatedMarket {
-  const { seed, failCampaigns = new Set<string>(), timeZone = 'Europe/Amsterdam' } = options;
+  const { seed, failCampaigns = new Set<string>(), timeZone = 'Europe/Amsterdam', now } = options;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`The market's seed must be an integer, got ${seed}.`);
 
   /** The market's state, with every mapped campaign registered first (budget 0, its own economics). */
@@ -173,8 +178,10 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
   }
 
   /** `firstDate`: where a market that never ran starts (by default `date` itself). */
-  async function advance(date: string, firstDate = date): Promise<AdvanceResult> {
-    dateText.parse(date);
+  async function advance(asked: string, firstDate = asked): Promise<AdvanceResult> {
+    dateText.parse(asked);
+    const lastOver = now ? yesterday(now(), timeZone) : asked;
+    const date = asked < lastOver ? asked : lastOver;
     const state = await loadState();
     const simulatedDates: string[] = [];
     let leadsCreated = 0;

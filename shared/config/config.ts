@@ -32,6 +32,8 @@ export const configSchema = z.object({
   GOOGLE_ADS_LOGIN_CUSTOMER_ID: optionalText,
   LFI_SIM_SEED: z.coerce.number().int().nonnegative().default(42),
   LFI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // How long a run waits for another run of the same date to finish before it refuses.
+  LFI_RUN_LEASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   LFI_TIME_ZONE: z
     .string()
     .default('Europe/Amsterdam')

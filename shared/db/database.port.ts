@@ -19,7 +19,9 @@ export interface Database {
    * midnight; Supabase (PostgREST) gives bigint/numeric as JSON numbers and dates as text. So
    * return jsonb (with money as text or integer cents) and parse with zod; never trust the shape.
    * A failure throws `DatabaseFunctionError` (database.errors.ts), naming the function, with the
-   * SQLSTATE (or PostgREST's PGRSTnnn) as `code`.
+   * SQLSTATE (or PostgREST's PGRSTnnn) as `code`; a passing fault (a broken connection, a server
+   * shutting down, a deadlock, a PostgREST 5xx) throws `TransientError` around it, which Step
+   * Functions retries (`isTransientDatabaseFailure`).
    */
   rpc(fn: string, args?: RpcArgs): Promise<unknown>;
   close(): Promise<void>;

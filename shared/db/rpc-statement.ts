@@ -1,4 +1,4 @@
-import { DatabaseFunctionError } from './database.errors.ts';
+import { DatabaseFunctionError, databaseCallError } from './database.errors.ts';
 import type { RpcArgs, SqlSession } from './database.port.ts';
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
@@ -32,7 +32,7 @@ export async function runRpc(session: SqlSession, fn: string, args?: RpcArgs): P
     const [row] = await session.query<{ result: unknown }>(sql, params);
     return row?.result ?? null;
   } catch (error) {
-    throw DatabaseFunctionError.fromDriver(fn, error);
+    throw databaseCallError(DatabaseFunctionError.fromDriver(fn, error));
   }
 }
 

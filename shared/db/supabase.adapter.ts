@@ -1,5 +1,5 @@
 import { createClient } from '@supabase/supabase-js';
-import { DatabaseFunctionError } from './database.errors.ts';
+import { DatabaseFunctionError, databaseCallError } from './database.errors.ts';
 import type { Database, RpcArgs } from './database.port.ts';
 import { checkRpcCall } from './rpc-statement.ts';
 
@@ -28,14 +28,19 @@ export function openSupabase(url: string, serviceRoleKey: string, options: Supab
       } catch (error) {
         // supabase-js returns most failures as `error`, but throws some (an abort, for one).
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new DatabaseFunctionError(fn, `request to Supabase failed (${reason})`, undefined, error);
+        throw databaseCallError(
+          new DatabaseFunctionError(fn, `request to Supabase failed (${reason})`, undefined, error),
+          { status: 0 },
+        );
       }
-      const { data, error } = response;
+      const { data, error, status } = response;
       if (error) {
         // Details from PostgREST help; on a failed connection supabase-js fills them with a stack trace.
         const details = error.code && error.details ? `. Details: ${error.details}` : '';
         const reason = `${error.message || 'no message'}${details}`;
-        throw new DatabaseFunctionError(fn, reason, error.code || undefined, error);
+        throw databaseCallError(new DatabaseFunctionError(fn, reason, error.code || undefined, error), {
+          status,
+        });
       }
       return data ?? null;
     },

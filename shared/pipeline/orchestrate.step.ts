@@ -1,347 +1,171 @@
-import { z } from 'zod';
-import type { BudgetChange, CampaignBudget, CampaignRef } from '../ads/ads-channel.port.ts';
 import '../ads/google-ads.loader.ts';
-import { type BudgetDecision, type BudgetSegmentInput, decideBudgets } from '../domain/budget-controller.ts';
-import { splitBudget } from '../domain/budget-split.ts';
-import { eurosFromMicros, formatEuros, type Micros, microsFromEuros } from '../domain/money.ts';
+import { type BudgetDecision, decideBudgets } from '../domain/budget-controller.ts';
+import { microsFromEuros } from '../domain/money.ts';
+import { needsDecision, reconcileSegment, unsentStatus } from '../domain/orchestration-rules.ts';
+import { runModeFor } from '../domain/run-dates.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { applySegmentChanges, type SegmentBudgets, segmentBudgets } from './budget-changes.ts';
+import {
+  controllerInputOf,
+  type LogRow,
+  type LogStatus,
+  loadOrchestrationInputs,
+  logRow,
+  recordDecisions,
+  recordedDecision,
+  type SegmentRow,
+} from './orchestration.repository.ts';
 import { recordedStep } from './recorded-step.ts';
 import { loadRunSettings } from './settings.repository.ts';
 import type { StepInput } from './step-input.ts';
 
-const channel = 'google_ads';
-const decimal = z.union([z.number(), z.string()]).transform(Number);
-
-const segmentSchema = z.object({
-  segment_id: z.uuid(),
-  code: z.string(),
-  branch: z.string(),
-  paused: z.boolean(),
-  plan_id: z.uuid(),
-  target_leads_per_day: decimal,
-  recent_leads_per_day: decimal,
-  actual_leads: z.number().int(),
-  capacity_total_leads: decimal,
-  history: z.array(
-    z.object({
-      date: z.string(),
-      leads: z.number().int(),
-      spend_micros: z.number().int(),
-      budget_micros: z.number().int().nullable(),
-      lost_share: decimal.nullable(),
-    }),
-  ),
-  revenue: decimal,
-  decided_leads: z.number().int(),
-  campaigns: z.array(z.object({ customer_id: z.string(), campaign_id: z.string() })).min(1),
-  decision: z
-    .object({
-      status: z.string(),
-      old_value: z.union([z.number(), z.string()]).nullable(),
-      new_value: z.union([z.number(), z.string()]).nullable(),
-      action_type: z.string(),
-      explanation: z.string(),
-    })
-    .nullable(),
-  last_set_budget: z.union([z.number(), z.string()]).nullable(),
-});
-type SegmentRow = z.infer<typeof segmentSchema>;
-
-type LogStatus = 'applying' | 'applied' | 'clamped' | 'adopted' | 'skipped' | 'failed' | 'dry_run';
-
-interface LogRow {
-  readonly segment_id: string;
-  readonly plan_id: string;
-  readonly channel: string;
-  readonly customer_id: string;
-  readonly campaign_id: string;
-  readonly action_type: string;
-  readonly old_value: string;
-  readonly new_value: string;
-  readonly status: LogStatus;
-  readonly explanation: string;
-  readonly error_message: string | null;
-}
-
-/** A segment ready for a decision: its campaigns' distinct current budgets, in the mapping's order. */
+/** A segment ready for the controller, with what its ads account shows now. */
 interface Candidate {
   readonly row: SegmentRow;
-  readonly budgets: readonly CampaignBudget[];
-  readonly currentMicros: Micros;
-}
-
-/** A candidate whose decision changes its budget. */
-interface Change {
-  readonly candidate: Candidate;
-  readonly decision: BudgetDecision;
+  readonly now: SegmentBudgets;
 }
 
 /**
  * Orchestrate: one budget decision per segment, channel and date, inside the guardrails; all
  * changes of an ads account in one batched call; every decision logged with its explanation;
- * the plan's budget recorded only when the change landed. A decision already settled for the
- * date is never taken again, so a repeated or retried run changes nothing twice: a change is
- * recorded as `applying` before it is sent, and a retry that finds the budget already at the
- * new amount settles it as applied instead of sending it again.
+ * the plan's budget recorded only when the change landed. A change is claimed (`applying`) before
+ * it is sent, so a retry that finds it landed settles it (as it was claimed: clamped stays
+ * clamped) instead of sending it again. Only the run for the latest complete business day sends
+ * anything: a run for an older date logs what it would have decided as `not_sent`.
  */
 export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'orchestrate', input, async (runId) => {
-    const { db } = runtime;
-    const settings = await loadRunSettings(db);
-    const segments = z.array(segmentSchema).parse(
-      await db.rpc('lfi_orchestration_inputs', {
-        p_date: input.date,
-        p_channel: channel,
-        p_lookback_days: settings.controller.lookbackDays,
-      }),
+    const settings = await loadRunSettings(runtime.db);
+    const mode = runModeFor(input.date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE);
+    const segments = await loadOrchestrationInputs(runtime.db, input.date, settings.controller.lookbackDays);
+    const open = segments.filter((row) => needsDecision(recordedDecision(row), mode));
+    const budgets = await segmentBudgets(
+      runtime,
+      open.map((row) => ({ segmentId: row.segment_id, campaigns: row.campaigns })),
     );
 
-    const open = segments.filter(
-      (s) => !s.decision || s.decision.status === 'applying' || s.decision.status === 'failed',
-    );
-    const budgets = await currentBudgets(runtime, open);
     const rows: LogRow[] = [];
     const candidates: Candidate[] = [];
     for (const row of open) {
-      const found = row.campaigns.map((c) => budgets.get(key(c.customer_id, c.campaign_id)));
-      const campaignBudgets = found.filter((b): b is CampaignBudget => b !== undefined);
-      // Campaigns of one segment may share a budget: count and change each budget once.
-      const segmentBudgets = [
-        ...new Map(campaignBudgets.map((b) => [key(b.customerId, b.budgetId), b])).values(),
-      ];
-      const currentMicros = segmentBudgets.reduce((sum, b) => sum + b.amountMicros, 0);
-      const foreignCurrency = campaignBudgets.find(
-        (b) => b.currencyCode !== undefined && b.currencyCode !== 'EUR',
-      )?.currencyCode;
-      const skip = (reason: string) =>
-        rows.push(logRow(row, currentMicros, currentMicros, 'no_change', 'skipped', reason));
-      if (campaignBudgets.length < row.campaigns.length) {
-        skip('skipped: a mapped campaign has no budget in the ads account');
-      } else if (foreignCurrency !== undefined) {
-        skip(`skipped: the ads account bills in ${foreignCurrency}; LFI budgets and limits are in EUR`);
-      } else if (campaignBudgets.some((b) => b.shared)) {
-        skip('skipped: the campaign uses a shared budget, which LFI never changes for one segment');
-      } else if (
-        row.decision?.new_value != null &&
-        row.decision.new_value !== row.decision.old_value &&
-        microsFromEuros(row.decision.new_value) === currentMicros
-      ) {
-        // A change an earlier attempt sent (still `applying`, or `failed` on an error that came
-        // after the change landed): the budget already is the new one, so it is settled, not resent.
+      const now = budgets.get(row.segment_id);
+      if (!now) continue;
+      const entry = { segmentId: row.segment_id, planId: row.plan_id, campaigns: row.campaigns };
+      const found = reconcileSegment({
+        mappedCampaigns: row.campaigns.length,
+        campaignsWithBudget: now.campaignBudgets.length,
+        foreignCurrency: now.foreignCurrency,
+        usesSharedBudget: now.usesSharedBudget,
+        currentMicros: now.currentMicros,
+        decision: recordedDecision(row),
+        lastSetMicros: row.last_set_budget === null ? null : microsFromEuros(row.last_set_budget),
+        paused: row.paused,
+        killSwitch: settings.guardrails.killSwitch,
+      });
+      const current = { ...entry, oldMicros: now.currentMicros, newMicros: now.currentMicros };
+      if (found.kind === 'skip')
+        rows.push(logRow({ ...current, status: 'skipped', explanation: found.explanation }));
+      else if (found.kind === 'settle')
+        rows.push(logRow({ ...current, ...found, oldMicros: found.oldMicros }));
+      else if (found.kind === 'adopt')
         rows.push(
-          logRow(
-            row,
-            microsFromEuros(row.decision.old_value ?? 0),
-            currentMicros,
-            row.decision.action_type,
-            'applied',
-            row.decision.explanation,
-          ),
+          logRow({
+            ...current,
+            oldMicros: found.lastSetMicros,
+            status: 'adopted',
+            actionType: 'no_change',
+            explanation: found.explanation,
+          }),
         );
-      } else if (
-        !row.paused &&
-        !settings.guardrails.killSwitch &&
-        row.last_set_budget !== null &&
-        microsFromEuros(row.last_set_budget) !== currentMicros
-      ) {
-        // Changed by hand in the ads account: that amount is the new baseline; steering resumes
-        // from it tomorrow (an admin who wants LFI to keep off pauses the segment; with the
-        // kill switch on nothing is decided at all).
-        const lastSet = microsFromEuros(row.last_set_budget);
-        rows.push(
-          logRow(
-            row,
-            lastSet,
-            currentMicros,
-            'no_change',
-            'adopted',
-            `adopted: budget changed outside LFI (LFI set ${formatEuros(lastSet)}, now ${formatEuros(currentMicros)}); kept as the new baseline, steering resumes from it tomorrow`,
-          ),
-        );
-      } else {
-        candidates.push({ row, budgets: segmentBudgets, currentMicros });
-      }
+      else candidates.push({ row, now });
     }
 
     const decisions = decideBudgets(
-      candidates.map(toControllerInput),
+      candidates.map(({ row, now }) => controllerInputOf(row, now.currentMicros)),
       settings.guardrails,
       settings.controller,
     );
-    const changes: Change[] = [];
-    decisions.forEach((decision, index) => {
-      const candidate = candidates[index];
-      if (!candidate) return;
+    const changes = candidates.flatMap((candidate, index) => {
+      const decision = decisions[index];
+      if (!decision) return [];
       if (decision.newMicros === decision.oldMicros) {
-        rows.push(decisionRow({ candidate, decision }, 'skipped'));
-      } else {
-        changes.push({ candidate, decision });
+        rows.push(decisionRow(candidate, decision, 'skipped'));
+        return [];
       }
+      return [
+        {
+          candidate,
+          decision,
+          segmentId: candidate.row.segment_id,
+          budgets: candidate.now.budgets,
+          newMicros: decision.newMicros,
+        },
+      ];
     });
 
-    if (input.dryRun) {
-      const outcomes = await applyChanges(runtime, changes, true);
-      const dryRows = [...rows, ...outcomes.map(({ change, error }) => settledRow(change, error, 'dry_run'))];
-      await record(
-        runtime,
-        runId,
-        input.date,
-        dryRows.map((row) => ({ ...row, status: 'dry_run' as const })),
-      );
-      return counts(segments.length, dryRows, segments.length - open.length);
+    const unsent = unsentStatus(mode, input.dryRun);
+    if (unsent !== null) {
+      // A dry run asks the ads channel to validate (validate_only); a past date sends nothing at all.
+      const outcomes = unsent === 'dry_run' ? await applySegmentChanges(runtime, changes, true) : [];
+      const checked = new Map(outcomes.map(({ change, error }) => [change, error]));
+      const decided = [
+        ...rows,
+        ...changes.map((c) => {
+          const error = checked.get(c) ?? null;
+          return decisionRow(c.candidate, c.decision, error === null ? 'dry_run' : 'failed', error);
+        }),
+      ];
+      const prefix = unsent === 'not_sent' ? `not sent (${input.date} is not the latest business day): ` : '';
+      const logged = decided.map((row) => ({
+        ...row,
+        status: unsent,
+        explanation: prefix + row.explanation,
+      }));
+      await recordDecisions(runtime.db, runId, input.date, logged);
+      const notSent = unsent === 'not_sent' ? changes.length : 0;
+      return counts(segments.length, decided, segments.length - open.length, notSent);
     }
 
     // Claim the changes before sending them, so a retry after a crash can tell what was sent.
-    await record(runtime, runId, input.date, [
+    await recordDecisions(runtime.db, runId, input.date, [
       ...rows,
-      ...changes.map((change) => decisionRow(change, 'applying')),
+      ...changes.map((c) => decisionRow(c.candidate, c.decision, 'applying')),
     ]);
-    const outcomes = await applyChanges(runtime, changes, false);
+    const outcomes = await applySegmentChanges(runtime, changes, false);
     const settled = outcomes.map(({ change, error }) =>
-      settledRow(change, error, change.decision.status === 'clamped' ? 'clamped' : 'applied'),
+      decisionRow(
+        change.candidate,
+        change.decision,
+        error === null ? settlesAs(change.decision) : 'failed',
+        error,
+      ),
     );
-    await record(runtime, runId, input.date, settled);
-    return counts(segments.length, [...rows, ...settled], segments.length - open.length);
+    await recordDecisions(runtime.db, runId, input.date, settled);
+    return counts(segments.length, [...rows, ...settled], segments.length - open.length, 0);
   });
 }
 
-async function currentBudgets(
-  runtime: Runtime,
-  segments: readonly SegmentRow[],
-): Promise<Map<string, CampaignBudget>> {
-  const refs: CampaignRef[] = segments.flatMap((s) =>
-    s.campaigns.map((c) => ({
-      customerId: c.customer_id,
-      campaignId: c.campaign_id,
-      segmentId: s.segment_id,
-    })),
-  );
-  const budgets = refs.length ? await runtime.ads.currentBudgets(refs) : [];
-  return new Map(budgets.map((b) => [key(b.customerId, b.campaignId), b]));
-}
+const settlesAs = (decision: BudgetDecision) => (decision.status === 'clamped' ? 'clamped' : 'applied');
 
-function toControllerInput({ row, currentMicros }: Candidate): BudgetSegmentInput {
-  return {
-    segmentId: row.segment_id,
-    code: row.code,
-    branch: row.branch,
-    accountId: row.campaigns[0]?.customer_id ?? '',
-    currentBudgetMicros: currentMicros,
-    targetLeadsPerDay: row.target_leads_per_day,
-    recentLeadsPerDay: row.recent_leads_per_day,
-    leadsOnDate: row.actual_leads,
-    history: row.history.map((day) => ({
-      date: day.date,
-      leads: day.leads,
-      spendMicros: day.spend_micros,
-      budgetMicros: day.budget_micros,
-      budgetLostImpressionShare: day.lost_share,
-    })),
-    valuePerLeadMicros:
-      row.decided_leads > 0 ? Math.round(microsFromEuros(row.revenue) / row.decided_leads) : null,
-    capacityTotalLeads: row.capacity_total_leads,
-    isPaused: row.paused,
-  };
-}
-
-/**
- * Sends the changes, one batched call per ads account (accounts in parallel). A failing account
- * fails only its own changes; each change comes back, in the order given, with its error (null
- * when every part of it landed).
- */
-async function applyChanges(
-  runtime: Runtime,
-  changes: readonly Change[],
-  validateOnly: boolean,
-): Promise<{ change: Change; error: string | null }[]> {
-  const perChange = changes.map((change) => {
-    const { candidate, decision } = change;
-    const amounts = splitBudget(
-      candidate.budgets.map((b) => b.amountMicros),
-      decision.newMicros,
-    );
-    const parts = candidate.budgets.map(
-      (b, i): BudgetChange => ({
-        customerId: b.customerId,
-        campaignId: b.campaignId,
-        budgetId: b.budgetId,
-        segmentId: candidate.row.segment_id,
-        newAmountMicros: amounts[i] ?? 0,
-      }),
-    );
-    return { change, parts };
-  });
-  const byAccount = Map.groupBy(
-    perChange.flatMap(({ parts }) => parts),
-    (part) => part.customerId,
-  );
-  const outcomes = new Map<BudgetChange, string | null>();
-  await Promise.all(
-    [...byAccount].map(async ([customerId, accountChanges]) => {
-      try {
-        const results = await runtime.ads.applyBudgetChanges(customerId, accountChanges, { validateOnly });
-        for (const result of results) outcomes.set(result.change, result.ok ? null : result.error);
-        for (const change of accountChanges)
-          if (!outcomes.has(change)) outcomes.set(change, 'no result from the ads channel');
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        runtime.logger.error('budget changes failed for an ads account', { customerId, error });
-        for (const change of accountChanges) outcomes.set(change, message);
-      }
-    }),
-  );
-  return perChange.map(({ change, parts }) => {
-    const errors = parts.map((part) => outcomes.get(part)).filter((e): e is string => typeof e === 'string');
-    return { change, error: errors.length ? errors.join('; ') : null };
-  });
-}
-
-function settledRow(change: Change, error: string | null, success: LogStatus): LogRow {
-  return error === null
-    ? decisionRow(change, success)
-    : { ...decisionRow(change, 'failed'), error_message: error };
-}
-
-function decisionRow({ candidate, decision }: Change, status: LogStatus): LogRow {
-  return logRow(
-    candidate.row,
-    decision.oldMicros,
-    decision.newMicros,
-    actionTypes[decision.action],
-    status,
-    decision.explanation,
-  );
-}
-
-function logRow(
-  row: SegmentRow,
-  oldMicros: Micros,
-  newMicros: Micros,
-  actionType: string,
+function decisionRow(
+  { row }: Candidate,
+  decision: BudgetDecision,
   status: LogStatus,
-  explanation: string,
+  errorMessage: string | null = null,
 ): LogRow {
-  return {
-    segment_id: row.segment_id,
-    plan_id: row.plan_id,
-    channel,
-    customer_id: row.campaigns[0]?.customer_id ?? '',
-    campaign_id: row.campaigns.map((c) => c.campaign_id).join(','),
-    action_type: actionType,
-    old_value: eurosFromMicros(oldMicros),
-    new_value: eurosFromMicros(newMicros),
+  return logRow({
+    segmentId: row.segment_id,
+    planId: row.plan_id,
+    campaigns: row.campaigns,
+    oldMicros: decision.oldMicros,
+    newMicros: decision.newMicros,
     status,
-    explanation,
-    error_message: null,
-  };
+    settlesAs: status === 'applying' ? settlesAs(decision) : null,
+    explanation: decision.explanation,
+    errorMessage,
+  });
 }
 
-async function record(runtime: Runtime, runId: string, date: string, rows: readonly LogRow[]): Promise<void> {
-  if (rows.length)
-    await runtime.db.rpc('lfi_record_decisions', { p_run_id: runId, p_date: date, p_decisions: rows });
-}
-
-function counts(segments: number, rows: readonly LogRow[], alreadyDecided: number): Record<string, number> {
+function counts(segments: number, rows: readonly LogRow[], alreadyDecided: number, notSent: number) {
   const by = (predicate: (row: LogRow) => boolean) => rows.filter(predicate).length;
   const changed = (actionType: string) =>
     by((r) => r.status !== 'failed' && r.status !== 'skipped' && r.action_type === actionType);
@@ -352,9 +176,6 @@ function counts(segments: number, rows: readonly LogRow[], alreadyDecided: numbe
     decreased: changed('budget_decrease'),
     skipped: by((r) => r.status === 'skipped'),
     failed: by((r) => r.status === 'failed'),
+    not_sent: notSent,
   };
 }
-
-const actionTypes = { increase: 'budget_increase', decrease: 'budget_decrease', none: 'no_change' } as const;
-
-const key = (customerId: string, campaignId: string) => `${customerId}/${campaignId}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Runtime } from '../runtime/runtime.ts';
+import { releaseRunLease } from './run-lease.repository.ts';
 import type { StepInput } from './step-input.ts';
 
 // Step Functions' Catch puts { Error, Cause } under the catcher's ResultPath ($.error).
@@ -14,15 +15,31 @@ export async function recordPipelineFailure(runtime: Runtime, input: StepInput):
   const caught = caughtSchema.safeParse(input.error);
   const error = caught.success ? caught.data : { Error: 'Error', Cause: undefined };
   const cause = causeMessage(error.Cause);
+  // PartialRun: the night ran, but some budget changes failed (the state machine's ChangesFailed).
+  const partial = error.Error === 'PartialRun';
+  const outcome = partial ? 'was partial' : 'failed';
   const message =
-    `LFI nightly run for ${input.date} failed: ${error.Error}${cause ? ` — ${cause}` : ''}`.slice(0, 1000);
+    `LFI nightly run for ${input.date} ${outcome}: ${error.Error}${cause ? ` — ${cause}` : ''}`.slice(
+      0,
+      1000,
+    );
   const runId = await runtime.db.rpc('lfi_start_run', {
     p_run_date: input.date,
     p_step: 'pipeline',
     p_dry_run: input.dryRun,
+    p_execution_id: input.execution?.id ?? null,
   });
-  await runtime.db.rpc('lfi_finish_run', { p_run_id: runId, p_status: 'failed', p_error: message });
-  return { ...input, alert: { subject: `LFI nightly run failed (${input.date})`, message } };
+  await runtime.db.rpc('lfi_finish_run', {
+    p_run_id: runId,
+    p_status: partial ? 'partial' : 'failed',
+    p_error: message,
+  });
+  // The execution ends here: the date is free for the next run.
+  if (input.execution) await releaseRunLease(runtime.db, input.date, input.execution.id);
+  return {
+    ...input,
+    alert: { subject: `LFI nightly run ${partial ? 'partial' : 'failed'} (${input.date})`, message },
+  };
 }
 
 /** A Lambda error's Cause is JSON with an errorMessage; anything else is shown as it is. */

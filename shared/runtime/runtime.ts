@@ -36,19 +36,24 @@ export interface RuntimeParts {
 export async function createRuntime(config: Config, parts: RuntimeParts = {}): Promise<Runtime> {
   const db = parts.db ?? (await openDatabase(config));
   const logger = parts.logger ?? jsonLogger('lfi', { level: config.LFI_LOG_LEVEL });
+  const clock = parts.clock ?? systemClock;
   return {
     config,
     db,
-    ads: parts.ads ?? adsChannelFor(config, db, logger),
-    clock: parts.clock ?? systemClock,
+    ads: parts.ads ?? adsChannelFor(config, db, logger, clock),
+    clock,
     logger,
   };
 }
 
-function adsChannelFor(config: Config, db: Database, logger: Logger): AdsChannel {
+function adsChannelFor(config: Config, db: Database, logger: Logger, clock: Clock): AdsChannel {
   switch (config.LFI_ADS_CHANNEL) {
     case 'simulated':
-      return createSimulatedMarket(db, { seed: config.LFI_SIM_SEED });
+      return createSimulatedMarket(db, {
+        seed: config.LFI_SIM_SEED,
+        timeZone: config.LFI_TIME_ZONE,
+        now: () => clock.now(),
+      });
     case 'google-ads':
       // Built on first use: steps that never call the ads channel (plan, record-failure, the
       // API) neither read its secret nor load google-ads-api.

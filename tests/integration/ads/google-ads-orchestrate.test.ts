@@ -9,6 +9,7 @@ import { createPlanHandler } from '../../../lambdas/plan/handler.ts';
 import { GoogleAdsChannel } from '../../../shared/ads/google-ads.channel.ts';
 import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
+import { addDays } from '../../../shared/domain/business-day.ts';
 import type { StepInput } from '../../../shared/pipeline/step-input.ts';
 import {
   type GoogleAdsCredentials,
@@ -50,6 +51,8 @@ const secret = {
   refresh_token: '1//0refresh-token-d81f',
   login_customer_id: '111-222-3333',
 };
+
+let today = '2026-11-25';
 
 const secrets = mockClient(SecretsManagerClient);
 afterAll(() => secrets.restore());
@@ -100,7 +103,8 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
       db,
       ads,
       logger,
-      clock: { now: () => new Date('2026-11-25T10:00:00Z') },
+      // Each night runs the morning after its date, as the schedule does: a live run that sends.
+      clock: { now: () => new Date(`${today}T10:00:00Z`) },
     });
   }, 120_000);
   afterAll(() => db?.close());
@@ -138,6 +142,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
       create(async () => runtime)(event, localLambdaContext('lfi-test', timeoutMs));
 
   const night = async (date: string, dryRun = false) => {
+    today = addDays(date, 1);
     try {
       const aggregated = await invoke(createAggregateHandler)({ date, dryRun, windowDays: 7 });
       return await invoke(createOrchestrateHandler)(await invoke(createPlanHandler)(aggregated));
@@ -261,6 +266,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
     const before = structuredClone([...fake.budgets]);
     fake.failNext.push(oauthRejection(credentials));
 
+    today = '2026-11-24';
     const execution = await runNightlyLocally(runtime, { date: '2026-11-23' });
 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'AdsCredentialsError' });
@@ -282,6 +288,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
   it("retries a rate limit within the Lambda's remaining time, and gives up at once when too little is left", async () => {
     const busy = () =>
       googleAdsFailure({ quota_error: 'RESOURCE_TEMPORARILY_EXHAUSTED' }, 'Too many requests.', 30);
+    today = '2026-11-25';
     const event = { date: '2026-11-24', dryRun: true, windowDays: 7 };
     sleeps.length = 0;
     fake.failNext.push(busy());

@@ -17,7 +17,8 @@ import { databaseLanes } from '../../support/databases.ts';
 
 // A real browser (Debian's chromium, headless) on the page `lfi serve` serves, over demo data
 // with one nightly run. The server's clock says 25 November: "yesterday" is the 24th.
-const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
+let now = new Date('2026-11-25T10:00:00Z');
+const clock = { now: () => now };
 const screenshots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 const chromiumArgs = [
   '--headless',
@@ -188,7 +189,11 @@ describe('the Growth Engine dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Hervatten' }).waitFor();
     await page.close();
 
-    expect((await runNightlyLocally(runtime, { date: '2026-11-25' })).status).toBe('SUCCEEDED');
+    // The next night: the morning of the 26th, the run for the 25th.
+    now = new Date('2026-11-26T10:00:00Z');
+    const next = await runNightlyLocally(runtime, { date: '2026-11-25' });
+    now = new Date('2026-11-25T10:00:00Z');
+    expect(next.status).toBe('SUCCEEDED');
     const [decision] = await db.query<{ old_value: string; new_value: string; explanation: string }>(
       `select old_value::text, new_value::text, explanation from public.channel_orchestration_log
         where segment_id = $1 and date = '2026-11-25' and status <> 'dry_run'`,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseFunctionError } from '../../../shared/db/database.errors.ts';
 import type { Database, SqlDatabase } from '../../../shared/db/database.port.ts';
 import { openSupabase } from '../../../shared/db/supabase.adapter.ts';
+import { TransientError } from '../../../shared/runtime/errors.ts';
 import { databaseLanes } from '../../support/databases.ts';
 import { type PostgrestRpcServer, startPostgrestRpcServer } from '../../support/postgrest-rpc-server.ts';
 
@@ -136,7 +137,9 @@ describe('the Supabase adapter against an endpoint that never answers', () => {
 
     const failure = await supabase.rpc('lfi_test_add', { a: 1, b: 2 }).catch((e: unknown) => e);
 
-    expect(failure).toBeInstanceOf(DatabaseFunctionError);
+    // A request that got no answer is a passing fault: Step Functions retries TransientError.
+    expect(failure).toBeInstanceOf(TransientError);
+    expect((failure as Error).cause).toBeInstanceOf(DatabaseFunctionError);
     expect((failure as Error).message).toMatch(/lfi_test_add.*TimeoutError/);
     expect((failure as Error).message).not.toContain(serviceRoleKey);
   });

@@ -6,6 +6,7 @@ import { createSimulatedMarket, type SimulatedMarket } from '../../../shared/ads
 import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
+import { addDays } from '../../../shared/domain/business-day.ts';
 import { runAggregateStep } from '../../../shared/pipeline/aggregate.step.ts';
 import { runOrchestrateStep } from '../../../shared/pipeline/orchestrate.step.ts';
 import { runPlanStep } from '../../../shared/pipeline/plan.step.ts';
@@ -17,7 +18,12 @@ import { databaseLanes } from '../../support/databases.ts';
 // The demo world (60 segments, two ads accounts) with ten days of simulated history up to
 // 2026-11-24. Each test runs the pipeline for a date of its own, so they share one database.
 const seed = 7;
-const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
+// Each run happens the morning after its date, as the nightly schedule runs it: a live run.
+let today = '2026-11-25';
+const clock = { now: () => new Date(`${today}T10:00:00Z`) };
+const morningAfter = (date: string) => {
+  today = addDays(date, 1);
+};
 
 interface Decision {
   segment_id: string;
@@ -47,11 +53,17 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
   const runtimeWith = (ads: AdsChannel) =>
     createRuntime(loadConfig({}), { db, ads, clock, logger: silentLogger });
 
-  const runSteps = async (rt: Runtime, date: string, dryRun = false) =>
-    runOrchestrateStep(
+  const runSteps = async (rt: Runtime, date: string, dryRun = false) => {
+    morningAfter(date);
+    return runOrchestrateStep(
       rt,
       await runPlanStep(rt, await runAggregateStep(rt, { date, dryRun, windowDays: 7 })),
     );
+  };
+  const runNight = (rt: Runtime, date: string) => {
+    morningAfter(date);
+    return runNightlyLocally(rt, { date });
+  };
 
   const decisions = (date: string) =>
     db.query<Decision>(
@@ -85,7 +97,7 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
     );
 
   it('runs the state machine CDK synthesizes on demo data: a plan for every active segment, one decision per mapped segment', async () => {
-    const execution = await runNightlyLocally(runtime, { date: '2026-11-20' });
+    const execution = await runNight(runtime, '2026-11-20');
     expect(execution.status).toBe('SUCCEEDED');
 
     const [{ active }] = (await db.query<{ active: number }>(
@@ -139,7 +151,7 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
       plans: await plans('2026-11-20'),
       log: await decisions('2026-11-20'),
     };
-    const execution = await runNightlyLocally(runtime, { date: '2026-11-20' });
+    const execution = await runNight(runtime, '2026-11-20');
     expect(execution.status).toBe('SUCCEEDED');
     await runSteps(runtime, '2026-11-20');
     expect(await budgets()).toEqual(before.budgets);
@@ -360,7 +372,7 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
       applyBudgetChanges: (...args) => market.applyBudgetChanges(...args),
     };
     const before = await budgets();
-    const execution = await runNightlyLocally(await runtimeWith(broken), { date });
+    const execution = await runNight(await runtimeWith(broken), date);
     expect(execution).toMatchObject({ status: 'FAILED' });
     expect(JSON.stringify(execution)).toMatch(/ads report unavailable/);
     const runs = await db.query<{ step: string; status: string; error_message: string | null }>(
@@ -388,6 +400,7 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
               ($1, 42, '2026-11-17', '2026-11-17', 'campaign week', 'test', null)`,
       [segment.id],
     );
+    morningAfter(date);
     await runPlanStep(runtime, await runAggregateStep(runtime, { date, dryRun: false, windowDays: 7 }));
     const planned = await plans(date);
     expect(planned.find((p) => p.code === segment.code)).toMatchObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BudgetChange } from '../../../shared/ads/ads-channel.port.ts';
-import { AdsCredentialsError, AdsQuotaError } from '../../../shared/ads/ads-errors.ts';
+import { AdsCredentialsError, AdsQuotaError, AdsUnavailableError } from '../../../shared/ads/ads-errors.ts';
 import { GoogleAdsChannel, type GoogleAdsChannelOptions } from '../../../shared/ads/google-ads.channel.ts';
 import { TransientError } from '../../../shared/runtime/errors.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
@@ -382,7 +382,7 @@ describe('the Google Ads channel', () => {
     ]);
   });
 
-  it('retries an unreachable API a few times quickly, then names the service that could not be reached', async () => {
+  it('retries an unreachable API a few times quickly, then names the service that could not be reached, as an error no other layer retries', async () => {
     const { fake, channel, sleeps } = setup();
     const dns = () =>
       Object.assign(
@@ -400,7 +400,9 @@ describe('the Google Ads channel', () => {
       '2026-11-20',
     );
 
-    await expect(failure).rejects.toBeInstanceOf(TransientError);
+    // This is the ads call's one retry layer: Step Functions retries TransientError, so not this.
+    await expect(failure).rejects.toBeInstanceOf(AdsUnavailableError);
+    await expect(failure).rejects.not.toBeInstanceOf(TransientError);
     await expect(failure).rejects.toThrow(
       'Google OAuth (oauth2.googleapis.com) could not be reached: ENOTFOUND',
     );

@@ -121,7 +121,14 @@ describe('LeadFlowIntelligenceStack', () => {
     it('runs Aggregate, Plan and Orchestrate in order, each on its own function', () => {
       // The order is the business rule: a plan needs fresh stats, budgets need the plan.
       const { StartAt, States } = definitionOf(template);
-      expect(StartAt).toBe('Aggregate');
+      // The first state notes the execution's id: it holds the date's lease and goes on every run record.
+      expect(StartAt).toBe('NoteExecution');
+      expect(States.NoteExecution).toMatchObject({
+        Type: 'Pass',
+        Parameters: { 'id.$': '$$.Execution.Id' },
+        ResultPath: '$.execution',
+        Next: 'Aggregate',
+      });
       expect(States.Aggregate).toMatchObject({
         Type: 'Task',
         Next: 'Plan',
@@ -130,8 +137,15 @@ describe('LeadFlowIntelligenceStack', () => {
       expect(States.Plan).toMatchObject({ Type: 'Task', Next: 'Orchestrate', Resource: `{{${ids.plan}}}` });
       expect(States.Orchestrate).toMatchObject({
         Type: 'Task',
-        End: true,
+        Next: 'AnyChangeFailed',
         Resource: `{{${ids.orchestrate}}}`,
+      });
+      // A night with failed budget changes goes the failure's way: recorded, alerted, failed.
+      expect(States.AnyChangeFailed).toMatchObject({ Type: 'Choice', Default: 'NightDone' });
+      expect(States.ChangesFailed).toMatchObject({
+        Type: 'Pass',
+        ResultPath: '$.error',
+        Next: 'RecordFailure',
       });
     });
 

@@ -21,6 +21,9 @@ function transientError(message: string): Error {
   return error;
 }
 
+const executionArn = 'arn:aws:states:eu-west-1:000000000000:execution:Nightly:night-1';
+const noted = { id: executionArn };
+
 describe('the synthesized nightly state machine, run by aws-local-stepfunctions', () => {
   let synthesized: SynthesizedStateMachine;
   let machine: StateMachine;
@@ -50,6 +53,8 @@ describe('the synthesized nightly state machine, run by aws-local-stepfunctions'
       }
       const execution = machine.run(input, {
         overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
+        // What Step Functions gives every execution; the first state notes its id in the state.
+        context: { Execution: { Id: executionArn } },
       });
       return { ...execution, calls };
     };
@@ -79,13 +84,20 @@ describe('the synthesized nightly state machine, run by aws-local-stepfunctions'
     const output = await execution.result;
 
     expect(seen).toEqual([
-      { date: '2026-11-24', dryRun: true },
-      { date: '2026-11-24', dryRun: true, aggregate: { segments: 3 } },
-      { date: '2026-11-24', dryRun: true, aggregate: { segments: 3 }, plan: { segments: 3 } },
+      { date: '2026-11-24', dryRun: true, execution: noted },
+      { date: '2026-11-24', dryRun: true, execution: noted, aggregate: { segments: 3 } },
+      {
+        date: '2026-11-24',
+        dryRun: true,
+        execution: noted,
+        aggregate: { segments: 3 },
+        plan: { segments: 3 },
+      },
     ]);
     expect(output).toEqual({
       date: '2026-11-24',
       dryRun: true,
+      execution: noted,
       aggregate: { segments: 3 },
       plan: { segments: 3 },
       orchestrate: { segments: 3 },
@@ -171,6 +183,7 @@ describe('the synthesized nightly state machine, run by aws-local-stepfunctions'
     expect(execution.calls['record-failure']).toEqual([
       {
         date: '2026-11-24',
+        execution: noted,
         aggregate: { segments: 3 },
         error: { Error: 'Error', Cause: 'segment 7 has no branch' },
       },
@@ -188,5 +201,50 @@ describe('the synthesized nightly state machine, run by aws-local-stepfunctions'
       name: 'Error',
       message: 'segment 7 has no branch',
     });
+  });
+
+  it('ends a night with failed budget changes as a failed execution (PartialRun), recorded and alerted', async () => {
+    const execution = run(
+      { date: '2026-11-24' },
+      {
+        aggregate: step('aggregate', []),
+        plan: step('plan', []),
+        orchestrate: (input) => ({ ...(input as State), orchestrate: { segments: 3, failed: 2 } }),
+        'record-failure': (input) => ({ ...(input as State), alert: { subject: 's', message: 'm' } }),
+        alert: () => ({ MessageId: 'm-2' }),
+      },
+    );
+
+    const failure = await execution.result.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(execution.calls['record-failure']).toEqual([
+      expect.objectContaining({
+        execution: noted,
+        error: {
+          Error: 'PartialRun',
+          Cause:
+            '2 budget change(s) failed for 2026-11-24; the other decisions stand. The next run of the date retries the failed ones.',
+        },
+      }),
+    ]);
+    expect(execution.calls.alert).toHaveLength(1);
+    expect(failure).toBeInstanceOf(ExecutionError);
+    expect((failure as ExecutionError).cause).toMatchObject({ name: 'PartialRun' });
+  });
+
+  it('ends a night without failed changes as a success', async () => {
+    const execution = run(
+      { date: '2026-11-24' },
+      {
+        aggregate: step('aggregate', []),
+        plan: step('plan', []),
+        orchestrate: (input) => ({ ...(input as State), orchestrate: { segments: 3, failed: 0 } }),
+      },
+    );
+    await expect(execution.result).resolves.toMatchObject({ orchestrate: { failed: 0 } });
+    expect(execution.calls['record-failure']).toHaveLength(0);
   });
 });

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import '../ads/google-ads.loader.ts';
+import { microsFromEuros } from '../domain/money.ts';
+import { planRestores, type RestorePlan } from '../domain/restore-rules.ts';
+import { runDateProblem } from '../domain/run-dates.ts';
+import { InputError } from '../runtime/errors.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { applySegmentChanges, segmentBudgets } from './budget-changes.ts';
+import { campaignsSchema, channel, logRow, recordDecisions } from './orchestration.repository.ts';
+import { loadRunSettings } from './settings.repository.ts';
+
+const euros = z.union([z.number(), z.string()]);
+const nightChangeSchema = z.object({
+  segment_id: z.uuid(),
+  code: z.string(),
+  paused: z.boolean(),
+  plan_id: z.uuid().nullable(),
+  old_value: euros,
+  new_value: euros,
+  campaigns: campaignsSchema,
+});
+
+export interface RestoreOutcome {
+  readonly segmentId: string;
+  readonly code: string;
+  readonly status: 'restored' | 'restore_failed' | 'dry_run' | 'skipped';
+  readonly explanation: string;
+  readonly error: string | null;
+}
+
+export interface RestoreResult {
+  readonly date: string;
+  readonly dryRun: boolean;
+  readonly segments: readonly RestoreOutcome[];
+}
+
+/**
+ * Puts every budget the night of `date` changed back to its value before the night, through the
+ * ads channel (validate_only in a dry run), the guardrails' budget range, the kill switch and
+ * pause; a budget changed since (by hand or by a later night) is left alone, and each segment's
+ * outcome is logged in channel_orchestration_log beside the night's decision.
+ */
+export async function restoreNight(
+  runtime: Runtime,
+  request: { readonly date: string; readonly dryRun: boolean },
+): Promise<RestoreResult> {
+  const { date, dryRun } = request;
+  const problem = runDateProblem(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE, 'date');
+  if (problem) throw new InputError(problem, [{ path: ['date'], message: problem }]);
+  const settings = await loadRunSettings(runtime.db);
+  const night = z
+    .array(nightChangeSchema)
+    .parse(await runtime.db.rpc('lfi_restore_inputs', { p_date: date, p_channel: channel }));
+  const budgets = await segmentBudgets(
+    runtime,
+    night.map((row) => ({ segmentId: row.segment_id, campaigns: row.campaigns })),
+  );
+  const plans = planRestores(
+    date,
+    night.map((row) => {
+      const now = budgets.get(row.segment_id);
+      const complete = now && row.campaigns.length > 0 && now.campaignBudgets.length === row.campaigns.length;
+      return {
+        segmentId: row.segment_id,
+        code: row.code,
+        paused: row.paused,
+        beforeMicros: microsFromEuros(row.old_value),
+        setMicros: microsFromEuros(row.new_value),
+        currentMicros: complete && !now.usesSharedBudget ? now.currentMicros : null,
+      };
+    }),
+    settings.guardrails,
+  );
+  const restores = plans.flatMap((plan) =>
+    plan.kind === 'restore'
+      ? [
+          {
+            plan,
+            segmentId: plan.segmentId,
+            budgets: budgets.get(plan.segmentId)?.budgets ?? [],
+            newMicros: plan.newMicros,
+          },
+        ]
+      : [],
+  );
+  const outcomes = await applySegmentChanges(runtime, restores, dryRun);
+  const errors = new Map<RestorePlan, string | null>(
+    outcomes.map(({ change, error }) => [change.plan, error]),
+  );
+  const rowOf = new Map(night.map((row) => [row.segment_id, row]));
+  const logged = restores.map(({ plan }) => {
+    const row = rowOf.get(plan.segmentId);
+    const error = errors.get(plan) ?? null;
+    return logRow({
+      segmentId: plan.segmentId,
+      planId: row?.plan_id ?? null,
+      campaigns: row?.campaigns ?? [],
+      oldMicros: plan.oldMicros,
+      newMicros: plan.newMicros,
+      status: dryRun ? 'dry_run' : error === null ? 'restored' : 'restore_failed',
+      explanation: dryRun ? `restore (dry run): ${plan.explanation}` : plan.explanation,
+      errorMessage: error,
+    });
+  });
+  await recordDecisions(runtime.db, null, date, logged);
+  await runtime.db.rpc('lfi_log', {
+    p_level: 'info',
+    p_source: 'restore',
+    p_message: `restore of ${date}${dryRun ? ' (dry run)' : ''}: ${logged.length} of ${plans.length} budget(s) put back`,
+    p_context: { date, dryRun },
+  });
+  return { date, dryRun, segments: plans.map((plan) => outcomeOf(plan, errors.get(plan) ?? null, dryRun)) };
+}
+
+function outcomeOf(plan: RestorePlan, error: string | null, dryRun: boolean): RestoreOutcome {
+  const base = { segmentId: plan.segmentId, code: plan.code, explanation: plan.explanation, error };
+  if (plan.kind === 'skip') return { ...base, status: 'skipped' };
+  if (dryRun) return { ...base, status: error === null ? 'dry_run' : 'restore_failed' };
+  return { ...base, status: error === null ? 'restored' : 'restore_failed' };
+}

@@ -1,0 +1,56 @@
+import { AppError } from '../runtime/errors.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { acquireRunLease, type RunLease } from './run-lease.repository.ts';
+
+/**
+ * A lease outlives the longest step (a Lambda runs at most 15 minutes) and every step renews it,
+ * so it lapses only when its run died: the next run of the date then takes over.
+ */
+export const runLeaseTtlSeconds = 20 * 60;
+
+/** Another run of the same date holds the lease. Not retried: the sentence says who and until when. */
+export class RunInProgressError extends AppError {
+  constructor(date: string, lease: RunLease, waitedSeconds: number) {
+    super(
+      `Another run of ${date} is in progress: execution ${lease.holder} holds its lease (since ${lease.acquiredAt}, until ${lease.expiresAt}). ` +
+        `Waited ${waitedSeconds} s; run again when it has finished, or after the lease expires if that run died.`,
+      { code: 'run_in_progress', status: 409 },
+    );
+  }
+}
+
+/**
+ * Takes (or renews) the lease of `date` for `holder`, waiting up to LFI_RUN_LEASE_WAIT_SECONDS
+ * for another run of the date to finish; then refuses with RunInProgressError.
+ */
+export async function holdRunLease(
+  runtime: Runtime,
+  date: string,
+  holder: string,
+  options: { readonly pollMs?: number; readonly sleep?: (ms: number) => Promise<void> } = {},
+): Promise<RunLease> {
+  const waitMs = runtime.config.LFI_RUN_LEASE_WAIT_SECONDS * 1000;
+  const pollMs = options.pollMs ?? 500;
+  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const started = Date.now();
+  for (;;) {
+    const lease = await acquireRunLease(runtime.db, { date, holder, ttlSeconds: runLeaseTtlSeconds });
+    if (lease.acquired) {
+      if (lease.staleRuns > 0)
+        runtime.logger.warn('steps of an earlier run that died were marked stale', {
+          date,
+          executionId: holder,
+          staleRuns: lease.staleRuns,
+        });
+      return lease;
+    }
+    const waited = Date.now() - started;
+    if (waited >= waitMs) throw new RunInProgressError(date, lease, Math.round(waited / 1000));
+    runtime.logger.info('waiting for another run of the date to finish', {
+      date,
+      executionId: holder,
+      holder: lease.holder,
+    });
+    await sleep(Math.min(pollMs, waitMs - waited));
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  needsDecision,
+  type RecordedDecision,
+  reconcileSegment,
+  type SegmentState,
+  unsentStatus,
+} from '../../../shared/domain/orchestration-rules.ts';
+
+const claimed: RecordedDecision = {
+  status: 'applying',
+  oldMicros: 50_000_000,
+  newMicros: 60_000_000,
+  actionType: 'budget_increase',
+  explanation: 'raise to reach the target; limited to +20% a day',
+  settlesAs: 'clamped',
+};
+
+const state = (overrides: Partial<SegmentState> = {}): SegmentState => ({
+  mappedCampaigns: 1,
+  campaignsWithBudget: 1,
+  foreignCurrency: undefined,
+  usesSharedBudget: false,
+  currentMicros: 50_000_000,
+  decision: null,
+  lastSetMicros: 50_000_000,
+  paused: false,
+  killSwitch: false,
+  ...overrides,
+});
+
+describe('needsDecision', () => {
+  it('reopens a claimed or failed change on a live run, never a settled one', () => {
+    expect(needsDecision(null, 'live')).toBe(true);
+    expect(needsDecision(claimed, 'live')).toBe(true);
+    expect(needsDecision({ ...claimed, status: 'failed' }, 'live')).toBe(true);
+    for (const status of ['applied', 'clamped', 'adopted', 'skipped', 'not_sent'])
+      expect(needsDecision({ ...claimed, status }, 'live')).toBe(false);
+  });
+
+  it('lets a run for a past date log only where nothing is recorded', () => {
+    expect(needsDecision(null, 'history')).toBe(true);
+    expect(needsDecision(claimed, 'history')).toBe(false);
+    expect(needsDecision({ ...claimed, status: 'failed' }, 'history')).toBe(false);
+  });
+});
+
+describe('reconcileSegment', () => {
+  it('decides a segment whose budget is as LFI left it', () => {
+    expect(reconcileSegment(state())).toEqual({ kind: 'decide' });
+  });
+
+  it('settles a change that landed as the status it was claimed with: clamped stays clamped', () => {
+    expect(reconcileSegment(state({ currentMicros: 60_000_000, decision: claimed }))).toEqual({
+      kind: 'settle',
+      status: 'clamped',
+      oldMicros: 50_000_000,
+      actionType: 'budget_increase',
+      explanation: claimed.explanation,
+    });
+    expect(
+      reconcileSegment(state({ currentMicros: 60_000_000, decision: { ...claimed, settlesAs: null } })),
+    ).toMatchObject({ kind: 'settle', status: 'applied' });
+  });
+
+  it('adopts a budget changed by hand, unless paused or with the kill switch on', () => {
+    expect(reconcileSegment(state({ currentMicros: 70_000_000 }))).toMatchObject({
+      kind: 'adopt',
+      lastSetMicros: 50_000_000,
+      explanation: expect.stringMatching(/LFI set €50\.00, now €70\.00/),
+    });
+    expect(reconcileSegment(state({ currentMicros: 70_000_000, paused: true }))).toEqual({ kind: 'decide' });
+    expect(reconcileSegment(state({ currentMicros: 70_000_000, killSwitch: true }))).toEqual({
+      kind: 'decide',
+    });
+  });
+
+  it('skips what LFI cannot change, saying why', () => {
+    expect(reconcileSegment(state({ campaignsWithBudget: 0 }))).toMatchObject({
+      kind: 'skip',
+      explanation: expect.stringMatching(/no budget/),
+    });
+    expect(reconcileSegment(state({ foreignCurrency: 'USD' }))).toMatchObject({
+      explanation: expect.stringMatching(/bills in USD/),
+    });
+    expect(reconcileSegment(state({ usesSharedBudget: true }))).toMatchObject({
+      explanation: expect.stringMatching(/shared budget/),
+    });
+  });
+});
+
+describe('unsentStatus', () => {
+  it('records a dry run as dry_run, a past date as not_sent, and a live run as sent', () => {
+    expect(unsentStatus('live', true)).toBe('dry_run');
+    expect(unsentStatus('history', true)).toBe('dry_run');
+    expect(unsentStatus('history', false)).toBe('not_sent');
+    expect(unsentStatus('live', false)).toBeNull();
+  });
+});
