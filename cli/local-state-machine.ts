@@ -80,7 +80,8 @@ export async function runNightlyLocally(
     }),
   );
   type Json = Parameters<typeof machine.run>[0];
-  const execution = machine.run(input as Json, {
+  // A run on this machine says so in its run records (the schedule in AWS sends no startedBy).
+  const execution = machine.run({ startedBy: 'lfi', ...input } as Json, {
     overrides: { taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>> },
   });
   try {

@@ -3,7 +3,8 @@ import type { BudgetChange, CampaignBudget, CampaignRef } from '../ads/ads-chann
 import '../ads/google-ads.loader.ts';
 import { type BudgetDecision, type BudgetSegmentInput, decideBudgets } from '../domain/budget-controller.ts';
 import { splitBudget } from '../domain/budget-split.ts';
-import { eurosFromMicros, formatEuros, type Micros, microsFromEuros } from '../domain/money.ts';
+import { type DecisionReasonData, renderReason } from '../domain/decision-reason.ts';
+import { eurosFromMicros, type Micros, microsFromEuros } from '../domain/money.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { recordedStep } from './recorded-step.ts';
 import { loadRunSettings } from './settings.repository.ts';
@@ -60,6 +61,9 @@ interface LogRow {
   readonly new_value: string;
   readonly status: LogStatus;
   readonly explanation: string;
+  /** Null only when settling an earlier attempt's row, which keeps its reason. */
+  readonly reason_code: string | null;
+  readonly reason_params: DecisionReasonData['params'] | null;
   readonly error_message: string | null;
 }
 
@@ -113,14 +117,14 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
       const foreignCurrency = campaignBudgets.find(
         (b) => b.currencyCode !== undefined && b.currencyCode !== 'EUR',
       )?.currencyCode;
-      const skip = (reason: string) =>
+      const skip = (reason: DecisionReasonData) =>
         rows.push(logRow(row, currentMicros, currentMicros, 'no_change', 'skipped', reason));
       if (campaignBudgets.length < row.campaigns.length) {
-        skip('skipped: a mapped campaign has no budget in the ads account');
+        skip({ code: 'campaign_without_budget', params: {} });
       } else if (foreignCurrency !== undefined) {
-        skip(`skipped: the ads account bills in ${foreignCurrency}; LFI budgets and limits are in EUR`);
+        skip({ code: 'foreign_currency', params: { currency: foreignCurrency } });
       } else if (campaignBudgets.some((b) => b.shared)) {
-        skip('skipped: the campaign uses a shared budget, which LFI never changes for one segment');
+        skip({ code: 'shared_budget', params: {} });
       } else if (
         row.decision?.new_value != null &&
         row.decision.new_value !== row.decision.old_value &&
@@ -149,14 +153,13 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         // kill switch on nothing is decided at all).
         const lastSet = microsFromEuros(row.last_set_budget);
         rows.push(
-          logRow(
-            row,
-            lastSet,
-            currentMicros,
-            'no_change',
-            'adopted',
-            `adopted: budget changed outside LFI (LFI set ${formatEuros(lastSet)}, now ${formatEuros(currentMicros)}); kept as the new baseline, steering resumes from it tomorrow`,
-          ),
+          logRow(row, lastSet, currentMicros, 'no_change', 'adopted', {
+            code: 'changed_outside',
+            params: {
+              last_set_budget: eurosFromMicros(lastSet),
+              current_budget: eurosFromMicros(currentMicros),
+            },
+          }),
         );
       } else {
         candidates.push({ row, budgets: segmentBudgets, currentMicros });
@@ -309,6 +312,7 @@ function decisionRow({ candidate, decision }: Change, status: LogStatus): LogRow
     decision.newMicros,
     actionTypes[decision.action],
     status,
+    decision.reason,
     decision.explanation,
   );
 }
@@ -319,7 +323,9 @@ function logRow(
   newMicros: Micros,
   actionType: string,
   status: LogStatus,
-  explanation: string,
+  /** The reason as data; a string is an earlier attempt's explanation, whose reason the row keeps. */
+  reason: DecisionReasonData | string,
+  explanation = typeof reason === 'string' ? reason : renderReason(reason),
 ): LogRow {
   return {
     segment_id: row.segment_id,
@@ -332,6 +338,8 @@ function logRow(
     new_value: eurosFromMicros(newMicros),
     status,
     explanation,
+    reason_code: typeof reason === 'string' ? null : reason.code,
+    reason_params: typeof reason === 'string' ? null : reason.params,
     error_message: null,
   };
 }

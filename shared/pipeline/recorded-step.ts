@@ -21,6 +21,7 @@ export async function recordedStep(
       p_run_date: input.date,
       p_step: step,
       p_dry_run: input.dryRun,
+      p_started_by: input.startedBy ?? null,
     }),
   );
   const log = { step, date: input.date, dryRun: input.dryRun, runId };

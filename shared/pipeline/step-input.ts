@@ -10,12 +10,15 @@ export const stepInputSchema = z.looseObject({
   date: isoDateSchema.optional(),
   dryRun: z.boolean().optional(),
   windowDays: z.number().int().min(1).max(92).optional(),
+  /** Who started the run (recorded on each step's run); absent: the nightly schedule. */
+  startedBy: z.string().min(1).max(100).optional(),
 });
 
 export interface StepInput {
   readonly date: string;
   readonly dryRun: boolean;
   readonly windowDays: number;
+  readonly startedBy?: string;
   readonly [key: string]: unknown;
 }
 
