@@ -36,9 +36,9 @@ async function route(): Promise<void> {
 
 /** The overview and the grid: every segment, the branches and regions they span; empty as such. */
 async function marketView(render: (market: Market) => HTMLElement): Promise<HTMLElement> {
-  const [segments] = await Promise.all([loadSegments(), refreshKillSwitch()]);
+  const [{ segments, asOf }] = await Promise.all([loadSegments(), refreshKillSwitch()]);
   if (segments.length === 0) return h('p', { class: 'state empty' }, page.t.empty);
-  return render(marketOf(segments));
+  return render(marketOf(segments, asOf));
 }
 
 function renderChrome(view: string): void {

@@ -1,8 +1,14 @@
+import {
+  type ReasonCode,
+  type ReasonParams,
+  reasonCodes,
+  renderReason,
+} from '../../shared/domain/decision-reason.ts';
 import type { Api, Auth } from './api.ts';
 import { announce, confirmDialog, h } from './dom.ts';
-import { day, number } from './format.ts';
+import { day, number, reasonFormat } from './format.ts';
 import { dictionaries, fill, type Language, type Words } from './i18n.ts';
-import type { Segment, Status } from './types.ts';
+import type { Decision, KillSwitch, Segment, SegmentList } from './types.ts';
 
 /**
  * What every view shares: the page's language and words, the API client, and a way to show the
@@ -32,11 +38,16 @@ export function dataTable(
   headings: readonly (string | HTMLElement)[],
   rows: readonly HTMLElement[],
   empty: string,
+  /** A table that may scroll sideways is a region the keyboard can reach and scroll. */
+  scrollLabel?: string,
 ): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'state empty' }, empty);
   return h(
     'div',
-    { class: 'table-wrap' },
+    {
+      class: 'table-wrap',
+      ...(scrollLabel ? { role: 'region', 'aria-label': scrollLabel, tabindex: 0 } : {}),
+    },
     h(
       'table',
       { class: name },
@@ -52,14 +63,13 @@ export function dataTable(
 
 /** The view's title with the one business day everything on it is for. */
 export function viewHead(id: string, title: string, asOf: string | undefined, ...extra: HTMLElement[]) {
+  return h('div', { class: 'view-head' }, h('h2', { id }, title), asOf ? asOfLine(asOf) : null, ...extra);
+}
+
+/** "Stand per 24 nov 2026": the one business day a page's numbers are for. */
+export function asOfLine(asOf: string): HTMLElement {
   const { t, language } = page;
-  return h(
-    'div',
-    { class: 'view-head' },
-    h('h2', { id }, title),
-    asOf ? h('p', { class: 'as-of', 'data-as-of': asOf }, fill(t.asOf, { date: day(asOf, language) })) : null,
-    ...extra,
-  );
+  return h('p', { class: 'as-of', 'data-as-of': asOf }, fill(t.asOf, { date: day(asOf, language) }));
 }
 
 /** One key number: a dt/dd pair kept together for the grid layout; `data` marks the dd. */
@@ -85,10 +95,10 @@ export const messageOf = (error: unknown) => (error instanceof Error ? error.mes
 /** A status or step name in the page's language (unknown ones as they are). */
 export const term = (name: string) => page.t.terms[name] ?? name;
 
-/** The kill-switch badge in the header. */
-export async function refreshKillSwitch(): Promise<{ enabled: boolean }> {
+/** The kill-switch badge in the header, from the small kill-switch read (or a status already read). */
+export async function refreshKillSwitch(known?: KillSwitch): Promise<KillSwitch> {
   const { t, api } = page;
-  const killSwitch = (await api.get<Status>('/api/orchestration/status')).kill_switch;
+  const killSwitch = known ?? (await api.get<KillSwitch>('/api/orchestration/kill-switch'));
   const badge = document.getElementById('kill-switch-badge');
   if (badge) {
     badge.textContent = killSwitch.enabled ? t.killSwitchOn : t.killSwitchOff;
@@ -97,17 +107,34 @@ export async function refreshKillSwitch(): Promise<{ enabled: boolean }> {
   return killSwitch;
 }
 
-/** Every segment, page by page (the overview and the grid need them all). */
-export async function loadSegments(): Promise<Segment[]> {
+/** Every segment, page by page (the overview and the grid need them all), and the day they describe. */
+export async function loadSegments(): Promise<{ segments: Segment[]; asOf: string | undefined }> {
   const all: Segment[] = [];
+  let asOf: string | undefined;
   for (let offset = 0; ; offset += 200) {
-    const result = await page.api.get<{ items: Segment[]; page: { total: number } }>(
-      `/api/lead-segments?limit=200&offset=${offset}`,
-    );
+    const result = await page.api.get<SegmentList>(`/api/lead-segments?limit=200&offset=${offset}`);
+    asOf ??= result.as_of;
     all.push(...result.items);
-    if (all.length >= result.page.total || result.items.length === 0) return all;
+    if (all.length >= result.page.total || result.items.length === 0) return { segments: all, asOf };
   }
 }
+
+/** A decision's reason in the page's language; rows logged before reasons were data keep their line. */
+export function reasonText(
+  decision: Pick<Decision, 'reason_code' | 'reason_params' | 'explanation'>,
+): string {
+  if (!decision.reason_code || !(reasonCodes as readonly string[]).includes(decision.reason_code))
+    return decision.explanation;
+  return renderReason(
+    { code: decision.reason_code as ReasonCode, params: decision.reason_params as ReasonParams },
+    page.t.reasons,
+    reasonFormat(page.language),
+  );
+}
+
+/** The budget the ads account holds as of the page's day, else the plan's last record of it. */
+export const currentBudget = (segment: Segment): string | null =>
+  segment.overview.current_budget?.amount ?? segment.latest_plan?.actual_daily_budget_google_ads ?? null;
 
 /** A count in the page's locale. */
 export const count = (value: number | null | undefined) => number(value, page.language);

@@ -4,14 +4,17 @@ import type { Segment } from '../types.ts';
 
 /** The overview's and the grid's data: every segment, the branches and regions they span. */
 export interface Market {
+  /** The one business day every number describes. */
+  readonly asOf: string | undefined;
   readonly segments: readonly Segment[];
   readonly branches: readonly string[];
   readonly regions: readonly string[];
 }
 
-export function marketOf(segments: readonly Segment[]): Market {
+export function marketOf(segments: readonly Segment[], asOf: string | undefined): Market {
   const distinct = (values: string[]) => [...new Set(values)].sort();
   return {
+    asOf,
     segments,
     branches: distinct(segments.map((s) => s.branch)),
     regions: distinct(segments.map((s) => s.region)),
