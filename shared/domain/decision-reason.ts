@@ -195,9 +195,10 @@ export function renderReason(
       return fill(words.changedOutside);
   }
   const has = (code: string) => p.reasons?.includes(code) ?? false;
-  const oldBudget = Number(p.old_budget ?? 0);
-  const newBudget = Number(p.new_budget ?? 0);
-  const wanted = (amount: string | undefined) => wantedChange(oldBudget, Number(amount ?? 0), format);
+  // Budgets are whole cents: compare and divide them as integers, as the controller does in micros.
+  const oldBudget = cents(p.old_budget);
+  const newBudget = cents(p.new_budget);
+  const wanted = (amount: string | undefined) => wantedChange(oldBudget, cents(amount), format);
   const extra = { wanted: wanted(p.wanted_budget), wanted_run: wanted(p.segment_limited_budget) };
 
   const notes: string[] = [];
@@ -278,11 +279,14 @@ function formatParam(key: string, params: ReasonParams, format: ReasonFormat): s
   return String(value);
 }
 
-/** A wanted amount as a change when it reads well ("+46%"), else as the amount. */
+/** A wanted amount (in cents) as a change when it reads well ("+46%"), else as the amount. */
 function wantedChange(from: number, to: number, format: ReasonFormat): string {
   if (from > 0 && to > 0 && to <= from * 5) return signedPercent(((to - from) / from) * 100, format);
-  return format.euros(Math.max(0, to).toFixed(2));
+  return format.euros((Math.max(0, to) / 100).toFixed(2));
 }
+
+/** "12.50" → 1250. */
+const cents = (euros: string | undefined): number => Math.round(Number(euros ?? 0) * 100);
 
 /** "+20%", "−8%" (a true minus sign), "+0.4%" when a whole percent would read as 0. */
 function signedPercent(percent: number, format: ReasonFormat): string {

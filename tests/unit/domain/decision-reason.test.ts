@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decisionText } from '../../../cli/run-report.ts';
 import {
   type BudgetSegmentInput,
   controllerSettingsSchema,
@@ -71,7 +72,7 @@ describe.each(['default', 'plan'] as const)('the reason of a %s controller decis
           expect(reasonCodes).toContain(decision.reason.code);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -130,5 +131,37 @@ describe('the reason code', () => {
   it('says no data when the window has no leads and no cost', () => {
     const quiet = base.history.map((day) => ({ ...day, leads: 0, spendMicros: 0 }));
     expect(decide({ ...base, history: quiet })?.code).toBe('no_data');
+  });
+});
+
+describe("the CLI's run table", () => {
+  const decision = {
+    action_type: 'no_change',
+    status: 'skipped',
+    old_value: '40.00',
+    new_value: '40.00',
+    explanation: 'stored line',
+    error_message: null,
+  };
+
+  it("says a decision's reason in English from its code and parameters", () => {
+    expect(decisionText({ ...decision, reason_code: 'paused', reason_params: { reasons: ['paused'] } })).toBe(
+      'no change: paused by admin',
+    );
+    expect(
+      decisionText({ ...decision, reason_code: 'foreign_currency', reason_params: { currency: 'USD' } }),
+    ).toBe('skipped: the ads account bills in USD; LFI budgets and limits are in EUR');
+  });
+
+  it('keeps the stored line for a decision logged before reasons were data, and shows an error first', () => {
+    expect(decisionText({ ...decision, reason_code: null, reason_params: null })).toBe('stored line');
+    expect(
+      decisionText({
+        ...decision,
+        reason_code: 'paused',
+        reason_params: {},
+        error_message: 'quota exceeded',
+      }),
+    ).toBe('quota exceeded');
   });
 });
