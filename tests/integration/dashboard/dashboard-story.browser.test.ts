@@ -50,7 +50,7 @@ describe('the Growth Engine dashboard tells one story per page', () => {
     );
     server = await startLocalServer({ runtime, port: 0, settings: { readCacheMs: 0 } });
     browser = await chromium.launch({
-      executablePath: process.env.LFI_CHROMIUM ?? '/usr/bin/chromium',
+      executablePath: '/usr/bin/chromium',
       args: [
         '--headless',
         '--no-sandbox',
