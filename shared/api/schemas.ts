@@ -127,7 +127,8 @@ export const segmentOverview = segment.extend({
       lead_gap_percentage: z.number(),
       actual_daily_budget_google_ads: money.nullable(),
     })
-    .nullable(),
+    .nullable()
+    .meta({ description: "The segment's plan for overview.as_of; null when it was not planned that day." }),
   overview: z.object({
     as_of: isoDate.meta({
       description:
