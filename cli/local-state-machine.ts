@@ -93,7 +93,8 @@ export async function runNightlyLocally(
     options.retryIntervalMs === undefined
       ? undefined
       : Object.fromEntries(Object.keys(taskStates).map((state) => [state, options.retryIntervalMs ?? 0]));
-  const execution = machine.run(input as Json, {
+  // A run on this machine says so in its run records (the schedule in AWS sends no startedBy).
+  const execution = machine.run({ startedBy: 'lfi', ...input } as Json, {
     overrides: {
       taskResourceLocalHandlers: localHandlers as Record<string, (input: Json) => Promise<Json>>,
       ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../shared/db/database.port.ts';
+import { type ReasonParams, reasonCodes, renderReason } from '../shared/domain/decision-reason.ts';
 import { formatTable } from './table.ts';
 
 const euros = z.union([z.string(), z.number()]).transform(String).nullable();
@@ -21,10 +22,19 @@ const reportRowSchema = z.object({
       old_value: euros,
       new_value: euros,
       explanation: z.string(),
+      reason_code: z.enum(reasonCodes).nullable().catch(null),
+      reason_params: z.record(z.string(), z.unknown()).nullable().catch(null),
       error_message: z.string().nullable(),
     })
     .nullable(),
 });
+
+/** A decision's reason in English, from its code and parameters (rows from before them: the stored line). */
+export function decisionText(decision: NonNullable<RunReportRow['decision']>): string {
+  if (decision.error_message) return decision.error_message;
+  if (!decision.reason_code) return decision.explanation;
+  return renderReason({ code: decision.reason_code, params: (decision.reason_params ?? {}) as ReasonParams });
+}
 
 export type RunReportRow = z.infer<typeof reportRowSchema>;
 
@@ -68,7 +78,7 @@ export function formatRunReport(rows: readonly RunReportRow[]): string {
       String(row.actual_leads),
       gap,
       budget,
-      decision ? `${decision.status}: ${decision.error_message ?? decision.explanation}` : '—',
+      decision ? `${decision.status}: ${decisionText(decision)}` : '—',
     ];
   });
   return formatTable(

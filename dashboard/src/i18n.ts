@@ -1,5 +1,64 @@
+import { englishReasonWords, type ReasonWords } from '../../shared/domain/decision-reason.ts';
+
+/** A decision's reason in Dutch: the same sentence shape as the English line (decision-reason.ts). */
+const nlReasons: ReasonWords = {
+  noChange: 'geen wijziging',
+  startAt: 'start op {new_budget}',
+  killSwitch: 'geen wijziging: de noodstop staat aan',
+  paused: 'geen wijziging: gepauzeerd door een beheerder',
+  campaignWithoutBudget: 'overgeslagen: een gekoppelde campagne heeft geen budget in het advertentieaccount',
+  foreignCurrency:
+    'overgeslagen: het advertentieaccount rekent in {currency}; LFI-budgetten en -grenzen zijn in EUR',
+  sharedBudget:
+    'overgeslagen: de campagne gebruikt een gedeeld budget, dat LFI nooit voor één segment wijzigt',
+  changedOutside:
+    'overgenomen: budget buiten LFI gewijzigd (LFI zette {last_set_budget}, nu {current_budget}); geldt als nieuw vertrekpunt, sturen gaat morgen verder',
+  maxChangesPerRun: 'maximum van {max_changes_per_run} wijzigingen per run bereikt, gewenst {wanted_run}',
+  accountCapReached: 'dagplafond van het account bereikt',
+  accountCapTrimmed: 'dagplafond van het account: ingekort van {wanted_run}',
+  zeroBudgetStart: 'het minimum om te starten, gewenst {wanted}',
+  zeroCapacity: 'geen partnercapaciteit, gewenst {wanted}',
+  minBudget: 'minimumbudget {min_budget}, gewenst {wanted}',
+  maxBudget: 'maximumbudget {max_budget}, gewenst {wanted}',
+  maxDailyChange: 'begrensd van {wanted}',
+  belowMinChange: 'kleiner dan de minimale wijziging, gewenst {wanted}',
+  noData: 'geen leads en geen advertentiekosten in de laatste {recent_days} dagen: geen data is geen signaal',
+  noCostData: 'geen advertentiekosten gemeld over de laatste {recent_days} dagen: zonder die geen wijziging',
+  noModel: 'nog geen uitgaven om van te leren',
+  model:
+    'model {model_leads_per_day} leads/dag bij {model_budget} ({model_cost_per_lead} per lead, de volgende {model_marginal_cost})',
+  targetNeeds: 'het doel vraagt {needed_budget}/dag',
+  leadEarns: 'een lead levert {lead_value} op, dus hoogstens {economic_budget}/dag',
+  notBudgetLimited: 'het budget remt de levering niet',
+  lostShare: '{lost_share_percent}% vertoningen gemist door budget',
+  utilization: '{utilization_percent}% van het budget besteed',
+  withinMargin: 'binnen de marge van het model ±{margin_percent}%',
+  planRule:
+    'planregel: gisteren {leads_on_date} leads tegen doel {target_leads_per_day}; CPL {plan_cost_per_lead} vast',
+  gap: 'gem. {recent_days} dagen {recent_leads_per_day} tegen doel {target_leads_per_day} (gap {gap_percent})',
+};
+
 /** Dutch first; English as a switch. Keys are the page's words, one place for each. */
 const nl = {
+  reasons: nlReasons,
+  inactive: 'inactief',
+  exportOverview: 'Overzicht als CSV',
+  exportStats: 'Cijfers als CSV',
+  exportDecisions: 'Beslissingen als CSV',
+  runHistory: 'Alle runs',
+  started: 'Gestart',
+  startedBy: 'Gestart door',
+  schedule: 'schema',
+  effect: 'Effect',
+  noOpRerun: 'al besloten — niets gewijzigd',
+  acted: '{decisions} beslissingen, {changed} budgetten gewijzigd',
+  dryRun: 'proefrun',
+  datePlaceholder: 'dd-mm-jjjj',
+  invalidDate: 'Datum als dd-mm-jjjj, bijvoorbeeld 24-11-2026.',
+  scaleUnder: 'te weinig leads',
+  scaleOver: 'te veel leads',
+  scaleExplained:
+    'Kleur per gap: warm is onder doel (partners wachten), koel is boven doel (leads blijven liggen); voorbij −200% is alles even donker.',
   title: 'Leadstroom · Growth Engine',
   overview: 'Overzicht',
   grid: 'Marktkaart',
@@ -133,6 +192,25 @@ const nl = {
 export type Words = typeof nl;
 
 const en: Words = {
+  reasons: englishReasonWords,
+  inactive: 'inactive',
+  exportOverview: 'Overview as CSV',
+  exportStats: 'Numbers as CSV',
+  exportDecisions: 'Decisions as CSV',
+  runHistory: 'All runs',
+  started: 'Started',
+  startedBy: 'Started by',
+  schedule: 'schedule',
+  effect: 'Effect',
+  noOpRerun: 'already decided — nothing changed',
+  acted: '{decisions} decisions, {changed} budgets changed',
+  dryRun: 'dry run',
+  datePlaceholder: 'dd-mm-yyyy',
+  invalidDate: 'Write the date as dd-mm-yyyy, e.g. 24-11-2026.',
+  scaleUnder: 'too few leads',
+  scaleOver: 'too many leads',
+  scaleExplained:
+    'Colour by gap: warm is below target (partners wait), cool is above target (leads go unsold); beyond −200% all is equally dark.',
   title: 'Lead flow · Growth Engine',
   overview: 'Overview',
   grid: 'Market map',

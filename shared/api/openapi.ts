@@ -45,7 +45,11 @@ export function buildOpenApi(list: readonly Route[]): Record<string, unknown> {
         "the admin role: by default the token's `app_metadata.role` claim must be `admin`.",
         'Errors are `{ "error": { "code", "message", "details"? } }`.',
       ].join(' '),
+      // Private: the marketplace's own service, licensed to no one else.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
+    // Relative: the document is served by the API it describes (lfi serve, or API Gateway's URL).
+    servers: [{ url: '/', description: 'The API that serves this document' }],
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

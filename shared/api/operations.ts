@@ -51,8 +51,20 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
       p_limit: page.limit,
       p_offset: page.offset,
     });
-    const { items, total } = z.object({ items: z.array(z.unknown()), total: z.number() }).parse(result);
-    return { items, page: { ...page, total } };
+    const { as_of, items, total } = z
+      .object({ as_of: z.string(), items: z.array(z.unknown()), total: z.number() })
+      .parse(result);
+    return { as_of, items, page: { ...page, total } };
+  },
+
+  async getSegment({ db, now, settings }, { params }) {
+    return found(
+      await db.rpc('lfi_api_get_segment', {
+        p_segment_id: params.id,
+        p_as_of: yesterday(now, settings.timeZone),
+      }),
+      params.id,
+    );
   },
 
   async segmentStats({ db, now, settings }, { params, query }) {
@@ -103,6 +115,16 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
 
   async orchestrationStatus({ db, actor }) {
     return errorDetailsFor(actor, await db.rpc('lfi_api_orchestration_status', { p_limit: 20 }));
+  },
+
+  async getKillSwitch({ db }) {
+    return db.rpc('lfi_api_kill_switch', {});
+  },
+
+  async listRuns({ db, actor }, { query }) {
+    const page = pageOf(query);
+    const result = await db.rpc('lfi_api_runs', { p_limit: page.limit, p_offset: page.offset });
+    return errorDetailsFor(actor, withPage(result, page));
   },
 
   async createSegment({ db, actor }, { body }) {

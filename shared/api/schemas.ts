@@ -127,9 +127,13 @@ export const segmentOverview = segment.extend({
       lead_gap_percentage: z.number(),
       actual_daily_budget_google_ads: money.nullable(),
     })
-    .nullable(),
+    .nullable()
+    .meta({ description: "The segment's plan for overview.as_of; null when it was not planned that day." }),
   overview: z.object({
-    as_of: isoDate.meta({ description: 'Yesterday in the business time zone.' }),
+    as_of: isoDate.meta({
+      description:
+        'The business day everything here describes: the latest planned day (yesterday in the business time zone before any plan).',
+    }),
     capacity_partners: z.number().int().nullable(),
     capacity_total_leads: z.number().nullable(),
     leads_yesterday: z.number().int().nullable(),
@@ -145,10 +149,25 @@ export const segmentOverview = segment.extend({
         created_at: timestamp,
       })
       .nullable(),
+    current_budget: z
+      .object({
+        amount: money.nullable(),
+        date: isoDate,
+        source: z.enum(['decision', 'ads_report']),
+      })
+      .nullable()
+      .meta({
+        description:
+          "The daily budget the ads account holds as of as_of: the latest real decision's outcome (read from the account when it was taken), else the ads report's.",
+      }),
   }),
 });
 
-export const segmentList = z.object({ items: z.array(segmentOverview), page });
+export const segmentList = z.object({
+  as_of: isoDate.meta({ description: 'The business day every item describes (as each overview.as_of).' }),
+  items: z.array(segmentOverview),
+  page,
+});
 
 export const statsRow = z.object({
   date: isoDate,
@@ -210,7 +229,14 @@ export const decision = z.object({
     'restored',
     'restore_failed',
   ]),
-  explanation: z.string(),
+  explanation: z.string().meta({ description: 'The one-line English explanation, as logged.' }),
+  reason_code: z
+    .string()
+    .nullable()
+    .meta({ description: 'The rule that decided (e.g. max_daily_change, paused, model); null on old rows.' }),
+  reason_params: z
+    .record(z.string(), z.unknown())
+    .meta({ description: 'The numbers behind the reason, enough to say the explanation in any language.' }),
   error_message: z.string().nullable(),
   created_at: timestamp,
 });
@@ -267,6 +293,31 @@ export const orchestrationStatus = z.object({
     decisions: z.array(segmentDecision),
   }),
 });
+
+export const runRow = z.object({
+  run_id: uuid,
+  step: z.string(),
+  run_date: isoDate,
+  status: z.enum(['running', 'succeeded', 'failed']),
+  dry_run: z.boolean(),
+  started_at: timestamp,
+  finished_at: timestamp.nullable(),
+  started_by: z
+    .string()
+    .nullable()
+    .meta({ description: 'Who started it (e.g. lfi on a machine); null: the nightly schedule.' }),
+  counts: z.record(z.string(), z.unknown()),
+  error_message: z.string().nullable(),
+  decisions_recorded: z.number().int().nullable().meta({
+    description: 'Orchestrate only: decisions this run recorded (0: a rerun that found all decided).',
+  }),
+  budgets_changed: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Orchestrate only: budgets this run changed.' }),
+});
+export const runList = z.object({ items: z.array(runRow), page });
 
 export const openApiDocument = z.record(z.string(), z.unknown());
 

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import {
+  type DecisionReasonData,
+  primaryReason,
+  type ReasonCode,
+  type ReasonParams,
+} from './decision-reason.ts';
+import {
   type GuardrailReason,
   type GuardrailSettings,
   limitRun,
   limitSegmentBudget,
   type RunCandidate,
 } from './guardrails.ts';
-import { formatEuros, MICROS_PER_EURO, type Micros, roundToCents } from './money.ts';
+import { eurosFromMicros, formatEuros, MICROS_PER_EURO, type Micros, roundToCents } from './money.ts';
 import {
   expectedLeads,
   fitResponseModel,
@@ -125,6 +131,8 @@ export interface BudgetDecision {
   readonly reasons: DecisionReason[];
   /** One line for the orchestration log and the dashboard. */
   readonly explanation: string;
+  /** The same as data: the deciding rule's code and the numbers behind it, for any language. */
+  readonly reason: DecisionReasonData;
 }
 
 /** What a controller proposes for one segment, before the guardrails. */
@@ -135,6 +143,9 @@ interface Proposal {
   readonly basis: string;
   /** Marginal cost per lead (euros) at a budget, for allocating a binding account cap. */
   readonly marginalCostAt?: (budgetMicros: Micros) => number;
+  /** The basis as data: which rule proposed, and its numbers. */
+  readonly basisCode: ReasonCode;
+  readonly facts: ReasonParams;
 }
 
 /** Decides a whole run: the account cap and the change limit need every segment at once. */
@@ -204,6 +215,7 @@ export function decideBudgets(
     return {
       ...decision,
       explanation: explainDecision(decision, proposal.basis, segmentLimited.newMicros, settings),
+      reason: reasonOf(decision, proposal, segmentLimited.newMicros, settings),
     };
   });
 }
@@ -228,6 +240,12 @@ function planRule(segment: BudgetSegmentInput, controller: ControllerSettings): 
   return {
     desiredMicros: roundToCents(segment.currentBudgetMicros + Math.round(gap * cpl)),
     reasons: [],
+    basisCode: 'plan_rule',
+    facts: {
+      leads_on_date: segment.leadsOnDate,
+      target_leads_per_day: segment.targetLeadsPerDay,
+      plan_cost_per_lead: eurosFromMicros(cpl),
+    },
     basis: `plan rule: yesterday ${segment.leadsOnDate} leads vs target ${leadsText(segment.targetLeadsPerDay)}; CPL ${formatEuros(cpl)} fixed`,
   };
 }
@@ -240,9 +258,17 @@ function modelRule(
 ): Proposal {
   const current = segment.currentBudgetMicros;
   const gapNote = `${controller.recentDays}-day avg ${segment.recentLeadsPerDay.toFixed(1)} vs target ${leadsText(segment.targetLeadsPerDay)} (gap ${signedPercent(gapPercent(segment.targetLeadsPerDay, segment.recentLeadsPerDay))})`;
+  const gapFacts: ReasonParams = {
+    recent_days: controller.recentDays,
+    recent_leads_per_day: segment.recentLeadsPerDay,
+    target_leads_per_day: segment.targetLeadsPerDay,
+    gap_percent: gapPercent(segment.targetLeadsPerDay, segment.recentLeadsPerDay),
+  };
   const hold = (reason: ControllerReason, why: string): Proposal => ({
     desiredMicros: current,
     reasons: [reason],
+    basisCode: 'model',
+    facts: gapFacts,
     basis: `${why}; ${gapNote}`,
   });
 
@@ -271,6 +297,8 @@ function modelRule(
     return {
       desiredMicros: wanted,
       reasons: [],
+      basisCode: 'no_model',
+      facts: gapFacts,
       basis: `no spend to learn from yet; ${gapNote}`,
     };
   }
@@ -334,9 +362,27 @@ function modelRule(
     );
   if (reasons.includes('within_margin'))
     notes.push(`within the model's margin ±${Math.round(margin * 100)}%`);
+  const at = Math.max(current / MICROS_PER_EURO, 1);
+  const atLeads = expectedLeads(model, at);
+  const facts: ReasonParams = {
+    ...gapFacts,
+    model_leads_per_day: atLeads,
+    model_budget: at,
+    model_cost_per_lead: at / atLeads,
+    model_marginal_cost: marginalCostPerLead(model, at),
+    needed_budget: neededSpend / spendPerBudget,
+    ...(maxMarginal !== null && Number.isFinite(economicSpend)
+      ? { lead_value: maxMarginal, economic_budget: economicSpend }
+      : {}),
+    ...(lostShare !== undefined ? { lost_share_percent: Math.round(lostShare * 100) } : {}),
+    ...(utilization !== undefined ? { utilization_percent: Math.round(utilization * 100) } : {}),
+    ...(reasons.includes('within_margin') ? { margin_percent: Math.round(margin * 100) } : {}),
+  };
   return {
     desiredMicros: desired,
     reasons,
+    basisCode: 'model',
+    facts,
     basis: `${notes.join('; ')}; ${gapNote}`,
     marginalCostAt: (budgetMicros) =>
       marginalCostPerLead(model, (budgetMicros / MICROS_PER_EURO) * spendPerBudget),
@@ -435,6 +481,32 @@ function statusOf(
   // Dropping a change below the minimum is the controller's own tolerance, not a clamp.
   const clamping = reasons.filter((reason) => reason !== 'below_min_change');
   return clamping.length > 0 && newMicros !== desiredMicros ? 'clamped' : 'planned';
+}
+
+/** The decision's reason as data: the strongest rule that shaped it, and every number its sentence needs. */
+function reasonOf(
+  decision: ExplainedDecision,
+  proposal: Proposal,
+  segmentLimitedMicros: Micros,
+  settings: GuardrailSettings,
+): DecisionReasonData {
+  const { oldMicros, newMicros, desiredMicros, reasons } = decision;
+  const code = primaryReason(reasons, proposal.basisCode);
+  if (code === 'kill_switch' || code === 'paused') return { code, params: { reasons } };
+  return {
+    code,
+    params: {
+      reasons,
+      old_budget: eurosFromMicros(oldMicros),
+      new_budget: eurosFromMicros(newMicros),
+      wanted_budget: eurosFromMicros(Math.max(0, desiredMicros)),
+      segment_limited_budget: eurosFromMicros(segmentLimitedMicros),
+      ...(reasons.includes('max_changes_per_run') ? { max_changes_per_run: settings.maxChangesPerRun } : {}),
+      ...(reasons.includes('min_budget') ? { min_budget: eurosFromMicros(settings.minBudgetMicros) } : {}),
+      ...(reasons.includes('max_budget') ? { max_budget: eurosFromMicros(settings.maxBudgetMicros) } : {}),
+      ...proposal.facts,
+    },
+  };
 }
 
 interface ExplainedDecision {

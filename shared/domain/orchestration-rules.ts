@@ -1,4 +1,5 @@
-import { formatEuros, type Micros } from './money.ts';
+import type { DecisionReasonData } from './decision-reason.ts';
+import { eurosFromMicros, type Micros } from './money.ts';
 import type { RunMode } from './run-dates.ts';
 
 /**
@@ -45,7 +46,7 @@ export interface SegmentState {
 }
 
 export type Reconciled =
-  | { readonly kind: 'skip'; readonly explanation: string }
+  | { readonly kind: 'skip'; readonly reason: DecisionReasonData }
   /** An earlier attempt's change landed: settle it as it was claimed, never send it again. */
   | {
       readonly kind: 'settle';
@@ -55,23 +56,19 @@ export type Reconciled =
       readonly explanation: string;
     }
   /** Changed by hand in the ads account: the new baseline. */
-  | { readonly kind: 'adopt'; readonly lastSetMicros: Micros; readonly explanation: string }
+  | { readonly kind: 'adopt'; readonly lastSetMicros: Micros; readonly reason: DecisionReasonData }
   | { readonly kind: 'decide' };
 
 export function reconcileSegment(state: SegmentState): Reconciled {
   const { decision, currentMicros } = state;
   if (state.campaignsWithBudget < state.mappedCampaigns)
-    return { kind: 'skip', explanation: 'skipped: a mapped campaign has no budget in the ads account' };
+    return { kind: 'skip', reason: { code: 'campaign_without_budget', params: {} } };
   if (state.foreignCurrency !== undefined)
     return {
       kind: 'skip',
-      explanation: `skipped: the ads account bills in ${state.foreignCurrency}; LFI budgets and limits are in EUR`,
+      reason: { code: 'foreign_currency', params: { currency: state.foreignCurrency } },
     };
-  if (state.usesSharedBudget)
-    return {
-      kind: 'skip',
-      explanation: 'skipped: the campaign uses a shared budget, which LFI never changes for one segment',
-    };
+  if (state.usesSharedBudget) return { kind: 'skip', reason: { code: 'shared_budget', params: {} } };
   if (
     decision?.newMicros != null &&
     decision.newMicros !== decision.oldMicros &&
@@ -97,7 +94,13 @@ export function reconcileSegment(state: SegmentState): Reconciled {
     return {
       kind: 'adopt',
       lastSetMicros: state.lastSetMicros,
-      explanation: `adopted: budget changed outside LFI (LFI set ${formatEuros(state.lastSetMicros)}, now ${formatEuros(currentMicros)}); kept as the new baseline, steering resumes from it tomorrow`,
+      reason: {
+        code: 'changed_outside',
+        params: {
+          last_set_budget: eurosFromMicros(state.lastSetMicros),
+          current_budget: eurosFromMicros(currentMicros),
+        },
+      },
     };
   return { kind: 'decide' };
 }

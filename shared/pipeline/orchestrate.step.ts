@@ -62,8 +62,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         killSwitch: settings.guardrails.killSwitch,
       });
       const current = { ...entry, oldMicros: now.currentMicros, newMicros: now.currentMicros };
-      if (found.kind === 'skip')
-        rows.push(logRow({ ...current, status: 'skipped', explanation: found.explanation }));
+      if (found.kind === 'skip') rows.push(logRow({ ...current, status: 'skipped', reason: found.reason }));
       else if (found.kind === 'settle')
         rows.push(logRow({ ...current, ...found, oldMicros: found.oldMicros }));
       else if (found.kind === 'adopt')
@@ -73,7 +72,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
             oldMicros: found.lastSetMicros,
             status: 'adopted',
             actionType: 'no_change',
-            explanation: found.explanation,
+            reason: found.reason,
           }),
         );
       else candidates.push({ row, now });
@@ -160,6 +159,7 @@ function decisionRow(
     newMicros: decision.newMicros,
     status,
     settlesAs: status === 'applying' ? settlesAs(decision) : null,
+    reason: decision.reason,
     explanation: decision.explanation,
     errorMessage,
   });

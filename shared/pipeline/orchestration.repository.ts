@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import type { BudgetSegmentInput } from '../domain/budget-controller.ts';
+import { type DecisionReasonData, renderReason } from '../domain/decision-reason.ts';
 import { eurosFromMicros, type Micros, microsFromEuros } from '../domain/money.ts';
 import type { RecordedDecision } from '../domain/orchestration-rules.ts';
 
@@ -128,6 +129,9 @@ export interface LogRow {
   readonly status: LogStatus;
   readonly settles_as: 'applied' | 'clamped' | null;
   readonly explanation: string;
+  /** Null when settling an earlier attempt's row, which keeps its reason. */
+  readonly reason_code: string | null;
+  readonly reason_params: DecisionReasonData['params'] | null;
   readonly error_message: string | null;
 }
 
@@ -138,7 +142,9 @@ export interface LogEntry {
   readonly oldMicros: Micros;
   readonly newMicros: Micros;
   readonly status: LogStatus;
-  readonly explanation: string;
+  /** The reason as data, rendered as the explanation; without one, the explanation is given as it is. */
+  readonly reason?: DecisionReasonData;
+  readonly explanation?: string;
   readonly settlesAs?: 'applied' | 'clamped' | null;
   readonly errorMessage?: string | null;
   /** By default from the amounts; an adopted budget is `no_change` whatever it moved by. */
@@ -160,7 +166,9 @@ export function logRow(entry: LogEntry): LogRow {
     new_value: eurosFromMicros(newMicros),
     status: entry.status,
     settles_as: entry.settlesAs ?? null,
-    explanation: entry.explanation,
+    explanation: entry.explanation ?? (entry.reason ? renderReason(entry.reason) : ''),
+    reason_code: entry.reason?.code ?? null,
+    reason_params: entry.reason?.params ?? null,
     error_message: entry.errorMessage ?? null,
   };
 }

@@ -39,6 +39,7 @@ export async function recordedStep(
         p_step: step,
         p_dry_run: input.dryRun,
         p_execution_id: holder,
+        p_started_by: input.startedBy ?? null,
       }),
     );
     runtime.logger.info(`${step} started`, { ...log, runId });

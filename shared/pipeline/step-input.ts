@@ -13,6 +13,8 @@ export const stepInputSchema = z.looseObject({
   dryRun: z.boolean().optional(),
   windowDays: z.number().int().min(1).max(92).optional(),
   execution: z.object({ id: z.string().min(1).max(2048) }).optional(),
+  /** Who started the run (recorded on each step's run); absent: the nightly schedule. */
+  startedBy: z.string().min(1).max(100).optional(),
 });
 
 export interface StepInput {
@@ -20,6 +22,7 @@ export interface StepInput {
   readonly dryRun: boolean;
   readonly windowDays: number;
   readonly execution?: { readonly id: string };
+  readonly startedBy?: string;
   readonly [key: string]: unknown;
 }
 

@@ -784,7 +784,12 @@ const cases: readonly BadRequest[] = [
   // methods and paths
   { name: 'PATCH on the segment list', method: 'PATCH', path: '/api/lead-segments', status: 405 },
   { name: 'DELETE on the status', method: 'DELETE', path: '/api/orchestration/status', status: 405 },
-  { name: 'GET on the kill switch', method: 'GET', path: '/api/orchestration/kill-switch', status: 405 },
+  {
+    name: 'DELETE on the kill switch',
+    method: 'DELETE',
+    path: '/api/orchestration/kill-switch',
+    status: 405,
+  },
   { name: 'GET on pause', method: 'GET', path: `${segment}/pause`, status: 405 },
   { name: 'unknown path', method: 'GET', path: '/api/leads', status: 404 },
   { name: 'trailing slash', method: 'GET', path: '/api/lead-segments/', status: 404 },
