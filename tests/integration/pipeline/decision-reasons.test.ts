@@ -11,7 +11,9 @@ import { databaseLanes } from '../../support/databases.ts';
 
 // Every decision a night logs carries its reason as data; read back from the database, it says
 // in English exactly what the stored line says. Runs started here record who started them.
-const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
+// Each night runs the morning after its date: only then may it send changes.
+let today = new Date('2026-11-25T10:00:00Z');
+const clock = { now: () => today };
 
 describe.each(databaseLanes)('decision reasons and run starters on $name', (lane) => {
   let db: SqlDatabase;
@@ -61,6 +63,7 @@ describe.each(databaseLanes)('decision reasons and run starters on $name', (lane
     await db.query('update public.lead_segments set orchestration_paused = true where id = $1', [
       segment?.id,
     ]);
+    today = new Date('2026-11-26T10:00:00Z');
     expect((await runNightlyLocally(runtime, { date: '2026-11-25' })).status).toBe('SUCCEEDED');
     const [paused] = await db.query<{ reason_code: string }>(
       `select reason_code from public.channel_orchestration_log where segment_id = $1 and date = '2026-11-25'`,
