@@ -96,20 +96,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       undefined,
       runtime.logger,
     );
-    const headers = Object.entries(result.headers ?? {}).map(([name, value]) => `${name}: ${value}`);
-    const body = Buffer.from(result.body ?? '');
-    socket.end(
-      [
-        `HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode ?? 400]}`,
-        ...headers,
-        `content-length: ${body.length}`,
-        'connection: close',
-        '',
-        '',
-      ]
-        .join('\r\n')
-        .concat(body.toString()),
-    );
+    const body = result.body ?? '';
+    const head = [
+      `HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode ?? 400]}`,
+      ...Object.entries(result.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+      `content-length: ${Buffer.byteLength(body)}`,
+      'connection: close',
+    ];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -135,21 +135,26 @@ export interface LogRow {
   readonly error_message: string | null;
 }
 
-export interface LogEntry {
+/**
+ * What the log says and why: a reason as data (its English rendering is the explanation), or
+ * only an explanation (an earlier attempt's row being settled keeps its reason; a restore).
+ */
+type LogReason =
+  | { readonly reason: DecisionReasonData; readonly explanation?: string }
+  | { readonly reason?: undefined; readonly explanation: string };
+
+export type LogEntry = LogReason & {
   readonly segmentId: string;
   readonly planId: string | null;
   readonly campaigns: z.infer<typeof campaignsSchema>;
   readonly oldMicros: Micros;
   readonly newMicros: Micros;
   readonly status: LogStatus;
-  /** The reason as data, rendered as the explanation; without one, the explanation is given as it is. */
-  readonly reason?: DecisionReasonData;
-  readonly explanation?: string;
   readonly settlesAs?: 'applied' | 'clamped' | null;
   readonly errorMessage?: string | null;
   /** By default from the amounts; an adopted budget is `no_change` whatever it moved by. */
   readonly actionType?: string;
-}
+};
 
 export function logRow(entry: LogEntry): LogRow {
   const { oldMicros, newMicros } = entry;
@@ -166,7 +171,8 @@ export function logRow(entry: LogEntry): LogRow {
     new_value: eurosFromMicros(newMicros),
     status: entry.status,
     settles_as: entry.settlesAs ?? null,
-    explanation: entry.explanation ?? (entry.reason ? renderReason(entry.reason) : ''),
+    explanation:
+      entry.reason === undefined ? entry.explanation : (entry.explanation ?? renderReason(entry.reason)),
     reason_code: entry.reason?.code ?? null,
     reason_params: entry.reason?.params ?? null,
     error_message: entry.errorMessage ?? null,

@@ -184,46 +184,8 @@ as $$
    where s.is_active;
 $$;
 
--- As in 20261202000300, with settles_as, and restores recorded beside the night's decision
--- (never on its plan: the plan keeps the budget the night left).
-create or replace function public.lfi_record_decisions(p_run_id uuid, p_date date, p_decisions jsonb)
-returns jsonb
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_recorded integer;
-begin
-  with incoming as (
-    select * from jsonb_to_recordset(p_decisions) as d(
-      segment_id uuid, plan_id uuid, channel text, customer_id text, campaign_id text, action_type text,
-      old_value numeric, new_value numeric, status text, settles_as text, explanation text, error_message text)
-  ), written as (
-    insert into public.channel_orchestration_log as l (
-      segment_id, plan_id, run_id, date, channel, customer_id, campaign_id, action_type,
-      old_value, new_value, status, settles_as, explanation, error_message)
-    select segment_id, plan_id, p_run_id, p_date, channel, customer_id, campaign_id, action_type,
-           old_value, new_value, status, settles_as, explanation, error_message
-      from incoming
-    on conflict (segment_id, channel, date) where status not in ('dry_run', 'restored', 'restore_failed') do update
-       set status = excluded.status, action_type = excluded.action_type, old_value = excluded.old_value,
-           new_value = excluded.new_value, settles_as = excluded.settles_as, explanation = excluded.explanation,
-           error_message = excluded.error_message, run_id = excluded.run_id, created_at = now()
-     where l.status in ('applying', 'failed')
-    returning l.segment_id, l.plan_id, l.status, l.old_value, l.new_value
-  ), budgets as (
-    update public.lead_segment_plans p
-       set actual_daily_budget_google_ads =
-             case when w.status in ('applied', 'clamped', 'adopted') then w.new_value else w.old_value end,
-           updated_at = now()
-      from written w
-     where p.id = w.plan_id and w.status in ('applied', 'clamped', 'adopted', 'skipped', 'failed')
-    returning 1
-  )
-  select count(*) into v_recorded from written;
-  return jsonb_build_object('decisions_recorded', v_recorded);
-end;
-$$;
+-- lfi_record_decisions learns settles_as and the restores (recorded beside the night's decision,
+-- never on its plan) in 20261202001200, together with the reasons.
 
 -- ---- Restore ----
 

@@ -33,7 +33,16 @@ as $$
   returning id;
 $$;
 
--- As before (20261202001000: settles_as, restores beside the night's decision), with the reason. Settling an earlier attempt's change sends no
+-- The budget a logged decision left in the ads account: its new value once it landed (applied,
+-- clamped, adopted by hand, restored), else the one it found. The plans and the overview read it here.
+create function public.lfi_budget_after(p_status text, p_old numeric, p_new numeric)
+returns numeric
+language sql immutable
+set search_path = ''
+as $$ select case when p_status in ('applied', 'clamped', 'adopted', 'restored') then p_new else p_old end $$;
+
+-- As before (20261202000300), with settles_as and the reason, and restores recorded beside the
+-- night's decision (never on its plan: the plan keeps the budget the night left). Settling an earlier attempt's change sends no
 -- reason of its own: the row keeps the one it was claimed with.
 create or replace function public.lfi_record_decisions(p_run_id uuid, p_date date, p_decisions jsonb)
 returns jsonb
@@ -66,8 +75,7 @@ begin
     returning l.segment_id, l.plan_id, l.status, l.old_value, l.new_value
   ), budgets as (
     update public.lead_segment_plans p
-       set actual_daily_budget_google_ads =
-             case when w.status in ('applied', 'clamped', 'adopted') then w.new_value else w.old_value end,
+       set actual_daily_budget_google_ads = public.lfi_budget_after(w.status, w.old_value, w.new_value),
            updated_at = now()
       from written w
      where p.id = w.plan_id and w.status in ('applied', 'clamped', 'adopted', 'skipped', 'failed')
@@ -162,7 +170,7 @@ as $$
           'new_value', public.lfi_api_money(l.new_value), 'status', l.status,
           'created_at', public.lfi_api_ts(l.created_at))
         from public.channel_orchestration_log l
-        where l.segment_id = s.id and l.channel = 'google_ads' and l.status <> 'dry_run'
+        where l.segment_id = s.id and l.channel = 'google_ads'
           and l.status in ('applied', 'clamped') and l.new_value is distinct from l.old_value
           and l.date <= p_as_of
         order by l.date desc
@@ -171,12 +179,12 @@ as $$
       'current_budget', (
         select jsonb_build_object('amount', public.lfi_api_money(b.amount), 'date', b.date, 'source', b.source)
         from (
-          (select case when l.status in ('applied', 'clamped', 'adopted') then l.new_value else l.old_value end as amount,
+          (select public.lfi_budget_after(l.status, l.old_value, l.new_value) as amount,
                   l.date, 'decision' as source, 1 as rank
            from public.channel_orchestration_log l
-           where l.segment_id = s.id and l.channel = 'google_ads' and l.status <> 'dry_run'
-             and l.status <> 'applying' and l.date <= p_as_of
-           order by l.date desc
+           where l.segment_id = s.id and l.channel = 'google_ads'
+             and l.status not in ('dry_run', 'applying') and l.date <= p_as_of
+           order by l.date desc, l.created_at desc
            limit 1)
           union all
           (select st.google_ads_budget, st.date, 'ads_report', 0

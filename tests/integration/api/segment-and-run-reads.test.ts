@@ -193,4 +193,12 @@ describe.each(databaseLanes)('segment, kill-switch and run reads on $name', (lan
     );
     expect(plan.error_message).not.toContain('capacity query');
   });
+  it('shows a restored budget as the one the account holds (the restore, not the night it undid)', async () => {
+    await db.exec(`
+      insert into public.channel_orchestration_log
+        (segment_id, date, action_type, old_value, new_value, status, explanation)
+      values ('${segmentC}', '${yesterday}', 'budget_decrease', 740.00, 600.00, 'restored', 'restored')`);
+    const c = (await call(`/api/lead-segments/${segmentC}`)).json;
+    expect(c.overview.current_budget).toEqual({ amount: '600.00', date: yesterday, source: 'decision' });
+  });
 });

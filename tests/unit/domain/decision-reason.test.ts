@@ -7,59 +7,14 @@ import {
   decideBudgets,
 } from '../../../shared/domain/budget-controller.ts';
 import { reasonCodes, renderReason } from '../../../shared/domain/decision-reason.ts';
-import { defaultGuardrailSettings, guardrailSettingsSchema } from '../../../shared/domain/guardrails.ts';
+import { defaultGuardrailSettings } from '../../../shared/domain/guardrails.ts';
+import { runArbitrary, settingsArbitrary } from './run-arbitraries.ts';
 
 /**
  * A decision's reason is data (a code and its numbers) beside the stored English line. Rendered
  * in English it must say exactly what the line says, whatever the controller decided: then the
  * data carries everything the sentence needs, and every language can say it.
  */
-
-const cents = (min: number, max: number) => fc.integer({ min, max }).map((value) => value * 10_000);
-const segmentArbitrary = fc.record({
-  branch: fc.constantFrom('schilder', 'dakdekker'),
-  accountId: fc.constantFrom('1111111111', '2222222222'),
-  currentBudgetMicros: fc.oneof(
-    fc.constant(0),
-    cents(1, 2_000),
-    cents(500, 150_000),
-    cents(100_000, 200_000),
-  ),
-  targetLeadsPerDay: fc.integer({ min: 0, max: 4_000 }).map((hundredths) => hundredths / 100),
-  recentLeadsPerDay: fc.integer({ min: 0, max: 600 }).map((tenths) => tenths / 10),
-  leadsOnDate: fc.integer({ min: 0, max: 60 }),
-  history: fc.array(
-    fc.record({
-      date: fc.constant('2026-11-01'),
-      leads: fc.integer({ min: 0, max: 60 }),
-      spendMicros: fc.oneof(fc.constant(0), cents(1, 120_000)),
-      budgetMicros: fc.option(cents(0, 150_000), { nil: null }),
-      budgetLostImpressionShare: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
-    }),
-    { maxLength: 10 },
-  ),
-  valuePerLeadMicros: fc.option(cents(1, 20_000), { nil: null }),
-  capacityTotalLeads: fc.oneof(
-    fc.constant(0),
-    fc.integer({ min: 1, max: 6_000 }).map((h) => h / 100),
-  ),
-  isPaused: fc.boolean(),
-});
-const runArbitrary = fc
-  .array(segmentArbitrary, { maxLength: 10 })
-  .map((segments): BudgetSegmentInput[] =>
-    segments.map((segment, index) => ({ ...segment, segmentId: `seg-${index}`, code: `seg-${index}` })),
-  );
-const settingsArbitrary = fc
-  .record({
-    maxDailyChange: fc.constantFrom(0.1, 0.2, 0.5),
-    minBudgetMicros: cents(100, 2_000),
-    maxBudgetMicros: cents(20_000, 150_000),
-    defaultAccountDailyCapMicros: fc.option(cents(0, 300_000), { nil: null }),
-    maxChangesPerRun: fc.integer({ min: 0, max: 12 }),
-    killSwitch: fc.constantFrom(false, false, false, true),
-  })
-  .map((settings) => guardrailSettingsSchema.parse(settings));
 
 describe.each(['default', 'plan'] as const)('the reason of a %s controller decision', (name) => {
   const controller = controllerSettingsSchema.parse({ name });

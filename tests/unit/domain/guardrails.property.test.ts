@@ -7,71 +7,14 @@ import {
   controllerSettingsSchema,
   decideBudgets,
 } from '../../../shared/domain/budget-controller.ts';
-import { type GuardrailSettings, guardrailSettingsSchema } from '../../../shared/domain/guardrails.ts';
+import type { GuardrailSettings } from '../../../shared/domain/guardrails.ts';
 import { isWholeCents } from '../../../shared/domain/money.ts';
+import { ACCOUNTS, runArbitrary, settingsArbitrary } from './run-arbitraries.ts';
 
 /**
  * The safety limits on budget changes as properties over random runs: whatever the controller
- * wants, no decision may break them. Runs stay small (≤ 12 segments) to keep the suite fast.
+ * wants, no decision may break them.
  */
-
-const ACCOUNTS = ['1111111111', '2222222222', '3333333333'] as const;
-const cents = (min: number, max: number) => fc.integer({ min, max }).map((value) => value * 10_000);
-
-const segmentArbitrary = fc.record({
-  branch: fc.constantFrom('schilder', 'dakdekker', 'warmtepomp'),
-  accountId: fc.constantFrom(...ACCOUNTS),
-  // Zero, ordinary and out-of-range budgets (below €5 and above €1000 with the defaults).
-  currentBudgetMicros: fc.oneof(
-    fc.constant(0),
-    cents(1, 2_000),
-    cents(500, 150_000),
-    cents(100_000, 200_000),
-  ),
-  targetLeadsPerDay: fc.integer({ min: 0, max: 4_000 }).map((hundredths) => hundredths / 100),
-  recentLeadsPerDay: fc.integer({ min: 0, max: 600 }).map((tenths) => tenths / 10),
-  leadsOnDate: fc.integer({ min: 0, max: 60 }),
-  // Days with and without leads, spend, a known budget and a reported lost impression share.
-  history: fc.array(
-    fc.record({
-      date: fc.constant('2026-11-01'),
-      leads: fc.integer({ min: 0, max: 60 }),
-      spendMicros: fc.oneof(fc.constant(0), cents(1, 120_000)),
-      budgetMicros: fc.option(cents(0, 150_000), { nil: null }),
-      budgetLostImpressionShare: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
-    }),
-    { maxLength: 10 },
-  ),
-  valuePerLeadMicros: fc.option(cents(1, 20_000), { nil: null }),
-  capacityTotalLeads: fc.oneof(
-    fc.constant(0),
-    fc.integer({ min: 1, max: 6_000 }).map((hundredths) => hundredths / 100),
-  ),
-  isPaused: fc.boolean(),
-});
-
-const runArbitrary = fc
-  .array(segmentArbitrary, { maxLength: 12 })
-  .map((segments): BudgetSegmentInput[] =>
-    segments.map((segment, index) => ({ ...segment, segmentId: `seg-${index}`, code: `seg-${index}` })),
-  );
-
-const settingsArbitrary = fc
-  .record({
-    maxDailyChange: fc.constantFrom(0.1, 0.2, 0.25, 0.5),
-    minBudgetMicros: cents(100, 2_000),
-    maxBudgetMicros: cents(20_000, 150_000),
-    accountDailyCapMicros: fc.record(
-      { '1111111111': cents(0, 300_000), '2222222222': cents(0, 300_000) },
-      { requiredKeys: [] },
-    ),
-    defaultAccountDailyCapMicros: fc.option(cents(0, 300_000), { nil: null }),
-    maxChangesPerRun: fc.integer({ min: 0, max: 15 }),
-    killSwitch: fc.constantFrom(false, false, false, true),
-    minChangeMicros: cents(0, 500),
-    minChangeFraction: fc.constantFrom(0, 0.01, 0.05),
-  })
-  .map((settings) => guardrailSettingsSchema.parse(settings));
 
 /** Settings without run-wide limits, so per-segment behaviour shows through. */
 const unlimitedSettingsArbitrary = settingsArbitrary.map(
