@@ -11,13 +11,12 @@ import { databaseLanes } from '../../support/databases.ts';
 
 // Every decision a night logs carries its reason as data; read back from the database, it says
 // in English exactly what the stored line says. Runs started here record who started them.
-// Each night runs the morning after its date: only then may it send changes.
-let today = new Date('2026-11-25T10:00:00Z');
-const clock = { now: () => today };
-
 describe.each(databaseLanes)('decision reasons and run starters on $name', (lane) => {
   let db: SqlDatabase;
   let runtime: Runtime;
+  // Each night runs the morning after its date: only then may it send changes.
+  let today = new Date('2026-11-25T10:00:00Z');
+  const clock = { now: () => today };
 
   beforeAll(async () => {
     db = await lane.open();
