@@ -51,12 +51,16 @@ export const controllerSettingsSchema = z.strictObject({
   elasticity: z.number().gt(0).lte(1).default(0.8),
   /** Weight of the branch's cost per lead in a segment's fit, in leads. */
   priorLeads: z.number().positive().default(5),
-  /** Leads since some day this many standard deviations off the model: the level moved then. */
-  changeZ: z.number().positive().default(2.5),
+  /** Prior chance that a segment's level shifts on a given day (bids, competitors): about monthly. */
+  changeRate: z
+    .number()
+    .gt(0)
+    .lt(0.5)
+    .default(1 / 30),
   /** A move smaller than this share of the budget is not made (the model's own margin may widen it). */
   deadband: z.number().min(0).lt(1).default(0.04),
   /** The model's margin, in standard errors of its estimate: a smaller move is noise, not news. */
-  marginStandardErrors: z.number().min(0).default(1),
+  marginStandardErrors: z.number().min(0).default(0.5),
   /** Leads a segment needs in the lookback before its cost per lead counts toward its branch's. */
   minLeadsToMeasure: z.int().positive().default(10),
   /** Cost per lead when no segment has been measured yet. */
@@ -331,17 +335,24 @@ function modelRule(
     desired = current;
     reasons.push('not_budget_limited');
   }
-  // How far the model can be off: one standard error of its scale, in budget terms. That margin
-  // is what it takes to start a move; a move under way (last night's change went the same way)
-  // goes on to the target with the plain deadband, so it does not stall a standard error short.
-  const continuing = Math.sign(desired - current) === lastMove(segment.history) && desired !== current;
-  const margin = continuing
-    ? controller.deadband
-    : Math.max(
-        controller.deadband,
-        (controller.marginStandardErrors * Math.sqrt(model.dispersion / Math.max(model.effectiveLeads, 1))) /
-          model.elasticity,
-      );
+  // How far the model can be off: a share of a standard error of its scale, in budget terms. That
+  // margin is what it takes to start a move; a move under way (last night's change went the same
+  // way) goes on to the target with the plain deadband, so it does not stall short of it.
+  // Where what a lead earns sets the budget, the margin is on the marginal cost instead: it grows
+  // only as spend^(1 − elasticity), so a small revision of the model moves the spend it allows
+  // several times as much, while the profit at stake is flat near there. A full standard error of
+  // marginal cost it is, in budget terms ÷ (1 − elasticity), and no move goes on without it.
+  const economic = reasons.includes('max_marginal_cost') && model.elasticity < 1;
+  const continuing =
+    !economic && Math.sign(desired - current) === lastMove(segment.history) && desired !== current;
+  const margin = economic
+    ? Math.max(controller.deadband, model.relativeError) / (1 - model.elasticity)
+    : continuing
+      ? controller.deadband
+      : Math.max(
+          controller.deadband,
+          (controller.marginStandardErrors * model.relativeError) / model.elasticity,
+        );
   if (current > 0 && desired !== current && Math.abs(desired - current) < margin * current) {
     reasons.push('within_margin');
     desired = current;

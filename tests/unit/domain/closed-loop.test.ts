@@ -184,6 +184,21 @@ describe('the default controller in closed loop', () => {
     expect(Math.max(...budgets)).toBe(300);
     expect(budgets.at(-1)).toBe(5);
   });
+  it('settles where one more lead costs what a lead earns, instead of swinging with the model', () => {
+    // leads = 0.166 × spend^0.8 (20 a day at €400); a lead earns €20, so the last lead bought
+    // should cost €20: at €131/day. There one more lead's cost grows only as spend^0.2, so each
+    // small revision of the model moves the spend it allows by five times as much.
+    const draw = poissonStream(5);
+    const budgets = closedLoop(
+      { leads: (spend) => draw(0.1657 * spend ** 0.8) },
+      { days: 90, startBudgetEuros: 131, target: 20, valuePerLeadEuros: 20 },
+    );
+    const moves = budgets.slice(1).map((budget, index) => Math.sign(budget - (budgets[index] ?? budget)));
+    const made = moves.slice(20).filter((move) => move !== 0);
+    const reversals = made.slice(1).filter((move, index) => move !== made[index]).length;
+    expect(reversals).toBeLessThanOrEqual(4);
+    for (const budget of budgets.slice(20)) expect(Math.abs(budget - 131)).toBeLessThanOrEqual(131 * 0.35);
+  });
 });
 
 describe('no data is no signal', () => {

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  expectedLeads,
+  fitResponseModel,
+  type ModelSettings,
+  type SegmentDay,
+} from '../../../shared/domain/response-model.ts';
+
+/** The controller's default model settings (elasticity 0.8, half-life 28 days, a shift a month). */
+const settings: ModelSettings = { elasticity: 0.8, halfLifeDays: 28, priorLeads: 5, changeRate: 1 / 30 };
+
+/** Days at a spend, each with the leads `leadsAt(spend, day)` gives (rounded: no luck involved). */
+function days(spans: readonly { days: number; spendEuros: number; leads: (day: number) => number }[]) {
+  const out: SegmentDay[] = [];
+  for (const span of spans)
+    for (let i = 0; i < span.days; i++)
+      out.push({
+        date: `d${out.length}`,
+        leads: Math.round(span.leads(out.length)),
+        spendMicros: span.spendEuros * 1_000_000,
+        budgetMicros: span.spendEuros * 1_000_000,
+        budgetLostImpressionShare: null,
+      });
+  return out;
+}
+
+/** Poisson counts around a mean, seeded (Knuth's method on a linear congruential stream). */
+function poisson(mean: number, seed = 7) {
+  let state = seed;
+  const uniform = () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 4_294_967_296;
+  };
+  return () => {
+    let k = 0;
+    for (let p = uniform(); p > Math.exp(-mean); p *= uniform()) k += 1;
+    return k;
+  };
+}
+
+describe('the response model', () => {
+  it('believes a shift in level in full once a week of days confirms it', () => {
+    // 12 leads a day at €150 for 40 days, then a competitor: 8 a day at the same spend.
+    const history = days([
+      { days: 40, spendEuros: 150, leads: poisson(12) },
+      { days: 7, spendEuros: 150, leads: poisson(8, 11) },
+    ]);
+    const model = fitResponseModel(history, 12.5, settings);
+    expect(expectedLeads(model!, 150)).toBeGreaterThan(7.2);
+    expect(expectedLeads(model!, 150)).toBeLessThan(8.8);
+  });
+
+  it('is barely moved by one odd day', () => {
+    const history = days([
+      { days: 40, spendEuros: 150, leads: poisson(12) },
+      { days: 1, spendEuros: 150, leads: () => 24 },
+    ]);
+    const model = fitResponseModel(history, 12.5, settings);
+    expect(expectedLeads(model!, 150)).toBeLessThan(13.2);
+  });
+
+  it('judges today’s spend by the days spent near it when its elasticity is off', () => {
+    // The market's elasticity is 0.6, the setting 0.8: 40 days at €200, then the budget halved.
+    const leadsAt = (spend: number) => 10 * (spend / 200) ** 0.6;
+    const history = days([
+      { days: 40, spendEuros: 200, leads: () => leadsAt(200) * 10 },
+      { days: 10, spendEuros: 100, leads: () => leadsAt(100) * 10 },
+    ]);
+    const model = fitResponseModel(history, 20, settings);
+    // Extrapolated from the €200 days with 0.8, €100 would bring 15% too few.
+    expect(expectedLeads(model!, 100) / (leadsAt(100) * 10)).toBeGreaterThan(0.95);
+  });
+
+  it('knows how far it may be off: more days, a smaller error', () => {
+    const few = fitResponseModel(days([{ days: 7, spendEuros: 150, leads: poisson(12) }]), 12.5, settings);
+    const many = fitResponseModel(days([{ days: 56, spendEuros: 150, leads: poisson(12) }]), 12.5, settings);
+    expect(many!.relativeError).toBeLessThan(few!.relativeError * 0.6);
+    expect(many!.relativeError).toBeGreaterThan(0.02);
+  });
+});
