@@ -335,25 +335,24 @@ function modelRule(
     desired = current;
     reasons.push('not_budget_limited');
   }
-  // How far the model can be off: a share of a standard error of its scale, in budget terms. That
-  // margin is what it takes to start a move; a move under way (last night's change went the same
-  // way) goes on to the target with the plain deadband, so it does not stall short of it.
-  // Where what a lead earns sets the budget, the margin is on the marginal cost instead: it grows
-  // only as spend^(1 − elasticity), so a small revision of the model moves the spend it allows
-  // several times as much, while the profit at stake is flat near there. A full standard error of
-  // marginal cost it is, in budget terms ÷ (1 − elasticity), and no move goes on without it.
-  const economic = reasons.includes('max_marginal_cost') && model.elasticity < 1;
-  const continuing =
-    !economic && Math.sign(desired - current) === lastMove(segment.history) && desired !== current;
-  const margin = economic
-    ? Math.max(controller.deadband, model.relativeError) / (1 - model.elasticity)
-    : continuing
-      ? controller.deadband
-      : Math.max(
-          controller.deadband,
-          (controller.marginStandardErrors * model.relativeError) / model.elasticity,
-        );
-  if (current > 0 && desired !== current && Math.abs(desired - current) < margin * current) {
+  // How far the model can be off: half a standard error of its scale. In budget terms that is
+  // the margin it takes to start a move; a move under way (last night's change went the same way)
+  // goes on to the target with the plain deadband, so it does not stall short of it.
+  const scaleMargin = controller.marginStandardErrors * model.relativeError;
+  const continuing = Math.sign(desired - current) === lastMove(segment.history) && desired !== current;
+  let margin = continuing
+    ? controller.deadband
+    : Math.max(controller.deadband, scaleMargin / model.elasticity);
+  let within = Math.abs(desired - current) < margin * current;
+  if (reasons.includes('max_marginal_cost') && model.elasticity < 1 && current > 0) {
+    // Where what a lead earns sets the budget, the margin is on the marginal cost: that grows only
+    // as spend^(1 − e), so each small revision of the model moves the spend it allows several
+    // times as much, while near there the profit is flat. The budget moves only when one more
+    // lead at today's budget costs more, or less, than a lead earns by over a standard error.
+    margin = Math.max(controller.deadband, model.relativeError);
+    within = Math.abs(Math.log(desired / current)) * (1 - model.elasticity) < Math.log(1 + margin);
+  }
+  if (current > 0 && desired !== current && within) {
     reasons.push('within_margin');
     desired = current;
   }

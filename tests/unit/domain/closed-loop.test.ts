@@ -197,7 +197,11 @@ describe('the default controller in closed loop', () => {
     const made = moves.slice(20).filter((move) => move !== 0);
     const reversals = made.slice(1).filter((move, index) => move !== made[index]).length;
     expect(reversals).toBeLessThanOrEqual(4);
-    for (const budget of budgets.slice(20)) expect(Math.abs(budget - 131)).toBeLessThanOrEqual(131 * 0.35);
+    // The model's error of ~8% becomes ~40% in the spend it allows: the budget stays within that.
+    for (const budget of budgets.slice(20)) {
+      expect(budget).toBeGreaterThan(131 / 1.6);
+      expect(budget).toBeLessThan(131 * 1.6);
+    }
   });
 });
 

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   expectedLeads,
-  fitResponseModel,
+  fitResponseModel as fitOrNull,
   type ModelSettings,
   type SegmentDay,
 } from '../../../shared/domain/response-model.ts';
 
 /** The controller's default model settings (elasticity 0.8, half-life 28 days, a shift a month). */
 const settings: ModelSettings = { elasticity: 0.8, halfLifeDays: 28, priorLeads: 5, changeRate: 1 / 30 };
+
+/** The model of a history that has one (every history here does). */
+function fitResponseModel(history: SegmentDay[], priorCostPerLead: number, modelSettings: ModelSettings) {
+  const model = fitOrNull(history, priorCostPerLead, modelSettings);
+  if (!model) throw new Error('expected a model for a history with spend');
+  return model;
+}
 
 /** Days at a spend, each with the leads `leadsAt(spend, day)` gives (rounded: no luck involved). */
 function days(spans: readonly { days: number; spendEuros: number; leads: (day: number) => number }[]) {
@@ -46,8 +53,8 @@ describe('the response model', () => {
       { days: 7, spendEuros: 150, leads: poisson(8, 11) },
     ]);
     const model = fitResponseModel(history, 12.5, settings);
-    expect(expectedLeads(model!, 150)).toBeGreaterThan(7.2);
-    expect(expectedLeads(model!, 150)).toBeLessThan(8.8);
+    expect(expectedLeads(model, 150)).toBeGreaterThan(7.2);
+    expect(expectedLeads(model, 150)).toBeLessThan(8.8);
   });
 
   it('is barely moved by one odd day', () => {
@@ -56,7 +63,7 @@ describe('the response model', () => {
       { days: 1, spendEuros: 150, leads: () => 24 },
     ]);
     const model = fitResponseModel(history, 12.5, settings);
-    expect(expectedLeads(model!, 150)).toBeLessThan(13.2);
+    expect(expectedLeads(model, 150)).toBeLessThan(13.2);
   });
 
   it('judges today’s spend by the days spent near it when its elasticity is off', () => {
@@ -68,13 +75,13 @@ describe('the response model', () => {
     ]);
     const model = fitResponseModel(history, 20, settings);
     // Extrapolated from the €200 days with 0.8, €100 would bring 15% too few.
-    expect(expectedLeads(model!, 100) / (leadsAt(100) * 10)).toBeGreaterThan(0.95);
+    expect(expectedLeads(model, 100) / (leadsAt(100) * 10)).toBeGreaterThan(0.95);
   });
 
   it('knows how far it may be off: more days, a smaller error', () => {
     const few = fitResponseModel(days([{ days: 7, spendEuros: 150, leads: poisson(12) }]), 12.5, settings);
     const many = fitResponseModel(days([{ days: 56, spendEuros: 150, leads: poisson(12) }]), 12.5, settings);
-    expect(many!.relativeError).toBeLessThan(few!.relativeError * 0.6);
-    expect(many!.relativeError).toBeGreaterThan(0.02);
+    expect(many.relativeError).toBeLessThan(few.relativeError * 0.6);
+    expect(many.relativeError).toBeGreaterThan(0.02);
   });
 });
