@@ -85,6 +85,7 @@ const bench: Bench = async () => {
           contents: [
             `export { handler } from './lambdas/${step}/handler.ts';`,
             "export { googleAdsChannel } from './shared/runtime/runtime.ts';",
+            "export { loadGoogleAds } from './shared/ads/google-ads.loader.ts';",
             "export { silentLogger } from './shared/runtime/logger.ts';",
           ].join('\n'),
         },
@@ -123,7 +124,7 @@ const bench: Bench = async () => {
         await medianOf(samples, () =>
           importMs(
             file,
-            `await m.googleAdsChannel(${JSON.stringify(credentials)}, { logger: m.silentLogger, timeZone: 'Europe/Amsterdam' })`,
+            `await m.googleAdsChannel(m.loadGoogleAds, ${JSON.stringify(credentials)}, { logger: m.silentLogger, timeZone: 'Europe/Amsterdam' })`,
           ),
         ),
       );

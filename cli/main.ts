@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { loadGoogleAds } from '../shared/ads/google-ads.loader.ts';
 import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
@@ -7,7 +8,6 @@ import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
-import '../shared/ads/google-ads.loader.ts';
 import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
 import {
@@ -60,7 +60,7 @@ export async function main(
   // The simulation brings its own throwaway database: the configured one is never opened.
   if (command === 'simulate') return simulateCommand(rest, out);
   const config = loadConfig();
-  const runtime = await createRuntime(config, { logger: silentLogger });
+  const runtime = await createRuntime(config, { logger: silentLogger, googleAds: loadGoogleAds });
   try {
     switch (command) {
       case 'migrate':
@@ -197,7 +197,7 @@ async function withAdsChannel(
     : await googleAdsCredentials(runtime.config);
   return {
     ...runtime,
-    ads: await googleAdsChannel(credentials, {
+    ads: await googleAdsChannel(loadGoogleAds, credentials, {
       logger: runtime.logger,
       timeZone: runtime.config.LFI_TIME_ZONE,
     }),

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { trailingWindow } from '../domain/business-day.ts';
-import '../ads/google-ads.loader.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { aggregateWindow } from './aggregate.repository.ts';
 import { recordedStep } from './recorded-step.ts';

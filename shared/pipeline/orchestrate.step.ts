@@ -1,4 +1,3 @@
-import '../ads/google-ads.loader.ts';
 import { type BudgetDecision, decideBudgets } from '../domain/budget-controller.ts';
 import { microsFromEuros } from '../domain/money.ts';
 import { needsDecision, reconcileSegment, unsentStatus } from '../domain/orchestration-rules.ts';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import '../ads/google-ads.loader.ts';
 import { microsFromEuros } from '../domain/money.ts';
 import { planRestores, type RestorePlan } from '../domain/restore-rules.ts';
 import { runDateProblem } from '../domain/run-dates.ts';
