@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
-import type { BudgetSegmentInput } from '../domain/budget-controller.ts';
+import type { BudgetDecision, BudgetSegmentInput } from '../domain/budget-controller.ts';
 import { type DecisionReasonData, renderReason } from '../domain/decision-reason.ts';
 import { eurosFromMicros, type Micros, microsFromEuros } from '../domain/money.ts';
-import type { RecordedDecision } from '../domain/orchestration-rules.ts';
+import type { Reconciled, RecordedDecision } from '../domain/orchestration-rules.ts';
 
 /**
  * Orchestrate's side of the database: `lfi_orchestration_inputs` (one document per run) and
@@ -178,6 +178,51 @@ export function logRow(entry: LogEntry): LogRow {
     error_message: entry.errorMessage ?? null,
   };
 }
+
+/** A reconciled segment's log entry: skipped, an earlier change settled, or a hand edit adopted. */
+export function reconciledEntry(
+  found: Exclude<Reconciled, { kind: 'decide' }>,
+  current: Omit<LogEntry, 'status' | 'reason' | 'explanation'>,
+): LogEntry {
+  switch (found.kind) {
+    case 'skip':
+      return { ...current, status: 'skipped', reason: found.reason };
+    case 'settle':
+      return { ...current, ...found };
+    case 'adopt':
+      return {
+        ...current,
+        oldMicros: found.lastSetMicros,
+        status: 'adopted',
+        actionType: 'no_change',
+        reason: found.reason,
+      };
+  }
+}
+
+/** A controller decision's row; a claimed one (`applying`) carries how it settles when it lands. */
+export function decisionLogRow(
+  row: SegmentRow,
+  decision: BudgetDecision,
+  status: LogStatus,
+  errorMessage: string | null = null,
+): LogRow {
+  return logRow({
+    segmentId: row.segment_id,
+    planId: row.plan_id,
+    campaigns: row.campaigns,
+    oldMicros: decision.oldMicros,
+    newMicros: decision.newMicros,
+    status,
+    settlesAs: status === 'applying' ? settlesAs(decision) : null,
+    reason: decision.reason,
+    explanation: decision.explanation,
+    errorMessage,
+  });
+}
+
+export const settlesAs = (decision: BudgetDecision) =>
+  decision.status === 'clamped' ? 'clamped' : 'applied';
 
 export async function recordDecisions(
   db: Database,
