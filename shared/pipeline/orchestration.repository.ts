@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
+import { sqlFunction } from '../db/sql-function.ts';
 import type { BudgetDecision, BudgetSegmentInput } from '../domain/budget-controller.ts';
 import { type DecisionReasonData, renderReason } from '../domain/decision-reason.ts';
 import { eurosFromMicros, type Micros, microsFromEuros } from '../domain/money.ts';
@@ -52,18 +53,23 @@ const segmentSchema = z.object({
 });
 export type SegmentRow = z.infer<typeof segmentSchema>;
 
+const orchestrationInputs = sqlFunction(
+  'lfi_orchestration_inputs',
+  { p_date: 'date', p_channel: 'text', p_lookback_days: 'integer' },
+  z.array(segmentSchema),
+);
+const recordDecisionsFn = sqlFunction(
+  'lfi_record_decisions',
+  { p_run_id: 'uuid', p_date: 'date', p_decisions: 'jsonb' },
+  z.unknown(),
+);
+
 export async function loadOrchestrationInputs(
   db: Database,
   date: string,
   lookbackDays: number,
 ): Promise<SegmentRow[]> {
-  return z.array(segmentSchema).parse(
-    await db.rpc('lfi_orchestration_inputs', {
-      p_date: date,
-      p_channel: channel,
-      p_lookback_days: lookbackDays,
-    }),
-  );
+  return orchestrationInputs.call(db, { p_date: date, p_channel: channel, p_lookback_days: lookbackDays });
 }
 
 export function recordedDecision(row: SegmentRow): RecordedDecision | null {
@@ -230,5 +236,5 @@ export async function recordDecisions(
   date: string,
   rows: readonly LogRow[],
 ): Promise<void> {
-  if (rows.length) await db.rpc('lfi_record_decisions', { p_run_id: runId, p_date: date, p_decisions: rows });
+  if (rows.length) await recordDecisionsFn.call(db, { p_run_id: runId, p_date: date, p_decisions: rows });
 }
