@@ -6,6 +6,7 @@ import {
   type ReasonParams,
 } from './decision-reason.ts';
 import {
+  type AccountBudget,
   type GuardrailReason,
   type GuardrailSettings,
   limitRun,
@@ -93,8 +94,13 @@ export interface BudgetSegmentInput {
   readonly code: string;
   /** Segments of one branch share a prior cost per lead. */
   readonly branch: string;
-  /** The ads account (customer id) whose daily cap this budget counts toward. */
+  /** The ads account (customer id) of the segment's budget; for one that spans accounts, see `budgets`. */
   readonly accountId: string;
+  /**
+   * The segment's distinct budgets with the account owning each, in the order its total is split
+   * over them: each account's cap counts the part it owns. By default one budget in `accountId`.
+   */
+  readonly budgets?: readonly AccountBudget[];
   readonly currentBudgetMicros: Micros;
   readonly targetLeadsPerDay: number;
   /** Average leads a day over the recent window ending at the run date: the gap is measured on it. */
@@ -189,6 +195,7 @@ export function decideBudgets(
       (segment, index): RunCandidate => ({
         segmentId: segment.segmentId,
         accountId: segment.accountId,
+        ...(segment.budgets ? { budgets: segment.budgets } : {}),
         oldMicros: segment.currentBudgetMicros,
         newMicros: limited[index]?.newMicros ?? segment.currentBudgetMicros,
         priority: relativeGap(segment),

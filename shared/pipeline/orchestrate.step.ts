@@ -75,7 +75,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
     }
 
     const decisions = decideBudgets(
-      candidates.map(({ row, now }) => controllerInputOf(row, now.currentMicros)),
+      candidates.map(({ row, now }) => controllerInputOf(row, now)),
       settings.guardrails,
       settings.controller,
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CampaignBudget } from '../ads/ads-channel.port.ts';
 import type { Database } from '../db/database.port.ts';
 import { sqlFunction } from '../db/sql-function.ts';
 import type { BudgetDecision, BudgetSegmentInput } from '../domain/budget-controller.ts';
@@ -86,13 +87,22 @@ export function recordedDecision(row: SegmentRow): RecordedDecision | null {
 }
 
 /** A segment as the budget controller takes it. */
-export function controllerInputOf(row: SegmentRow, currentMicros: Micros): BudgetSegmentInput {
+export function controllerInputOf(
+  row: SegmentRow,
+  now: { readonly currentMicros: Micros; readonly budgets: readonly CampaignBudget[] },
+): BudgetSegmentInput {
   return {
     segmentId: row.segment_id,
     code: row.code,
     branch: row.branch,
     accountId: row.campaigns[0]?.customer_id ?? '',
-    currentBudgetMicros: currentMicros,
+    // The budgets in the order the change is split over them (budget-changes.ts): each account's
+    // cap counts the part it owns.
+    budgets: now.budgets.map((budget) => ({
+      accountId: budget.customerId,
+      currentMicros: budget.amountMicros,
+    })),
+    currentBudgetMicros: now.currentMicros,
     targetLeadsPerDay: row.target_leads_per_day,
     recentLeadsPerDay: row.recent_leads_per_day,
     leadsOnDate: row.actual_leads,
