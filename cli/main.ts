@@ -312,7 +312,13 @@ async function serveCommand(
   const { values } = parseArgs({ args: [...args], options: { port: { type: 'string', default: '8787' } } });
   await ensureEmbeddedSchema(runtime);
   const { startLocalServer } = await import('../shared/api/local-server.ts');
-  const server = await startLocalServer({ runtime, port: positiveInteger(values.port, '--port') });
+  const { localNightlyStarter } = await import('./local-nightly-starter.ts');
+  const server = await startLocalServer({
+    runtime,
+    port: positiveInteger(values.port, '--port'),
+    // The dashboard's "run yesterday now" and restore, on this process's database and ads channel.
+    actions: { nightly: localNightlyStarter(runtime), runtime },
+  });
   await recordDashboardUrl(runtime.db, server.url);
   const warning = nonLocalDatabaseWarning(runtime.config);
   if (warning) out(warning);

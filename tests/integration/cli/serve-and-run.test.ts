@@ -146,7 +146,9 @@ describe('lfi serve and a second lfi process on one data folder', () => {
     const steps = runs.items
       .filter((r: { run_date: string; started_by: string }) => r.run_date === date && r.started_by === 'lfi')
       .map((r: { step: string; status: string }) => `${r.step} ${r.status}`);
-    expect(steps).toEqual(expect.arrayContaining(['aggregate succeeded', 'plan succeeded', 'orchestrate succeeded']));
+    expect(steps).toEqual(
+      expect.arrayContaining(['aggregate succeeded', 'plan succeeded', 'orchestrate succeeded']),
+    );
   }, 180_000);
 
   it('a second lfi serve refuses in a sentence naming the first and its dashboard', async () => {
@@ -161,7 +163,9 @@ describe('lfi serve and a second lfi process on one data folder', () => {
     try {
       const run = await lfi(['run'], 30_000);
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/`lfi serve` \(pid \d+\) holds .* but does not answer on 127\.0\.0\.1:\d+ .*; stop it and try again\./);
+      expect(run.stderr).toMatch(
+        /`lfi serve` \(pid \d+\) holds .* but does not answer on 127\.0\.0\.1:\d+ .*; stop it and try again\./,
+      );
       expect(run.ms).toBeLessThan(20_000);
     } finally {
       serve?.kill('SIGCONT');
