@@ -3,7 +3,7 @@ import type { Runtime } from '../shared/runtime/runtime.ts';
 import { type ExecutionResult, runNightlyLocally } from './local-state-machine.ts';
 
 export interface LocalNightlyStarter extends NightlyRunStarter {
-  /** Resolves when every run this starter started has ended (tests, and a clean stop). */
+  /** Every run this starter started, once all have ended (tests). */
   settled(): Promise<readonly ExecutionResult[]>;
 }
 
@@ -13,7 +13,7 @@ export interface LocalNightlyStarter extends NightlyRunStarter {
  * Functions execution. Its outcome is in the run records (lfi_runs), which the dashboard reads.
  */
 export function localNightlyStarter(runtime: Runtime): LocalNightlyStarter {
-  const running = new Set<Promise<ExecutionResult>>();
+  const started: Promise<ExecutionResult>[] = [];
   return {
     executionIdFor: (name) => `local:${name}`,
     async start({ name, input }) {
@@ -29,10 +29,9 @@ export function localNightlyStarter(runtime: Runtime): LocalNightlyStarter {
           return { status: 'FAILED', executionId, error: 'Error', cause: String(error) };
         },
       );
-      running.add(run);
-      void run.finally(() => running.delete(run));
+      started.push(run);
       return { executionId };
     },
-    settled: () => Promise.all([...running]),
+    settled: () => Promise.all(started),
   };
 }
