@@ -54,6 +54,8 @@ export async function runNightlyLocally(
   options: {
     /** Wait this long between Step Functions retries instead of the definition's backoff (tests). */
     readonly retryIntervalMs?: number;
+    /** The execution's id, when the caller took the date's lease in its name first (local:<name>). */
+    readonly executionId?: string;
   } = {},
 ): Promise<ExecutionResult> {
   const { machine, taskStates } = await nightlyStateMachine();
@@ -88,7 +90,7 @@ export async function runNightlyLocally(
   );
   type Json = Parameters<typeof machine.run>[0];
   // What `$$.Execution.Id` is locally: a run records it (lfi_runs.execution_id) and holds the date's lease with it.
-  const executionId = `local:${randomUUID()}`;
+  const executionId = options.executionId ?? `local:${randomUUID()}`;
   const retryIntervalOverrides =
     options.retryIntervalMs === undefined
       ? undefined

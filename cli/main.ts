@@ -4,7 +4,9 @@ import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
 import { loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
 import { describeDatabase, nonLocalDatabaseWarning } from '../shared/db/describe-database.ts';
+import { recordDashboardUrl } from '../shared/db/embedded-database.ts';
 import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
+import { chooseDatabase, openDatabase } from '../shared/db/open-database.ts';
 import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
@@ -60,7 +62,14 @@ export async function main(
   // The simulation brings its own throwaway database: the configured one is never opened.
   if (command === 'simulate') return simulateCommand(rest, out);
   const config = loadConfig();
-  const runtime = await createRuntime(config, { logger: silentLogger, googleAds: loadGoogleAds });
+  // The embedded database is opened through its folder's lock: by this process, or through the
+  // `lfi serve` that holds it (which shares it); `serve` shares it itself.
+  const db = await openDatabase(config, {
+    command: `lfi ${command}`,
+    share: command === 'serve',
+    note: (text) => process.stderr.write(`${text}\n`),
+  });
+  const runtime = await createRuntime(config, { db, logger: silentLogger, googleAds: loadGoogleAds });
   try {
     switch (command) {
       case 'migrate':
@@ -119,12 +128,15 @@ async function migrateDatabase(runtime: Runtime, local = false): Promise<{ appli
       'Migrations are applied to Supabase with the Supabase CLI (`supabase db push`); lfi migrate needs the embedded database or DATABASE_URL.',
     );
   }
-  return migrate(runtime.db, { local: local || runtime.db.kind === 'pglite' });
+  return migrate(runtime.db, { local: local || isEmbedded(runtime) });
 }
+
+/** The embedded database (opened here or through `lfi serve`), whatever adapter reaches it. */
+const isEmbedded = (runtime: Runtime) => chooseDatabase(runtime.config).kind === 'pglite';
 
 /** The embedded database is the user's own: bring it up to date before any command uses it. */
 async function ensureEmbeddedSchema(runtime: Runtime): Promise<void> {
-  if (runtime.db.kind === 'pglite') await migrateDatabase(runtime);
+  if (isEmbedded(runtime)) await migrateDatabase(runtime);
 }
 
 async function demoCommand(
@@ -300,7 +312,14 @@ async function serveCommand(
   const { values } = parseArgs({ args: [...args], options: { port: { type: 'string', default: '8787' } } });
   await ensureEmbeddedSchema(runtime);
   const { startLocalServer } = await import('../shared/api/local-server.ts');
-  const server = await startLocalServer({ runtime, port: positiveInteger(values.port, '--port') });
+  const { localNightlyStarter } = await import('./local-nightly-starter.ts');
+  const server = await startLocalServer({
+    runtime,
+    port: positiveInteger(values.port, '--port'),
+    // The dashboard's "run yesterday now" and restore, on this process's database and ads channel.
+    actions: { nightly: localNightlyStarter(runtime), runtime },
+  });
+  await recordDashboardUrl(runtime.db, server.url);
   const warning = nonLocalDatabaseWarning(runtime.config);
   if (warning) out(warning);
   out(`LFI API and dashboard on ${server.url}`);

@@ -122,6 +122,13 @@ export class LeadFlowIntelligenceStack extends Stack {
           description: 'The platform Supabase project anon key, with which the dashboard signs admins in.',
         }).valueAsString,
     });
+    // The admin writes start the nightly run now ("run yesterday now") and restore a night, which
+    // sends budgets to Google Ads: the state machine's StartExecution and the ads credentials.
+    const writes = this.httpApi.functions.writes.function;
+    writes.addEnvironment('LFI_STATE_MACHINE_ARN', this.pipeline.stateMachine.stateMachineArn);
+    writes.addEnvironment('GOOGLE_ADS_SECRET_ID', settings.googleAdsSecretName);
+    this.pipeline.stateMachine.grantStartExecution(writes);
+    this.googleAdsSecret.grantRead(writes);
   }
 
   /** The CloudFormation logical id of an L2 construct's resource, e.g. to find it in the template. */

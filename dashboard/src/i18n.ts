@@ -119,6 +119,26 @@ const nl = {
   confirmKillOn: 'Noodstop aanzetten? Geen enkel budget wordt dan nog gewijzigd.',
   confirmKillOff: 'Noodstop uitzetten? De volgende nachtrun wijzigt budgetten weer.',
   done: 'Gelukt',
+  runNowTitle: 'Nachtrun buiten het schema',
+  runNowExplained:
+    'Start de nachtrun voor gisteren nu, zoals het schema om 01:00 doet, met de noodstop, pauzes en handmatige doelen van hier. Loopt er al een run van die datum, dan wordt er niets gestart.',
+  runNow: 'Gisteren nu draaien',
+  confirmRunNow:
+    'De nachtrun voor gisteren nu starten? Budgetten worden aangepast zoals ʼs nachts (niet als de noodstop aanstaat).',
+  runStarted:
+    'Nachtrun voor {date} gestart (uitvoering {execution}); de runs hieronder tonen hoe hij verloopt.',
+  restoreTitle: 'Een nacht terugzetten',
+  restoreExplained:
+    'Zet elk budget dat die nacht wijzigde terug naar de waarde ervoor, langs de veiligheidsgrenzen; een budget dat sindsdien is gewijzigd blijft staan.',
+  restoreDate: 'Nacht van',
+  restoreDryRun: 'Proefrun: alleen controleren, niets wijzigen',
+  restore: 'Terugzetten',
+  confirmRestore: 'De budgetwijzigingen van de nacht van {date} terugzetten?',
+  confirmRestoreDry: 'Proefrun van het terugzetten van {date}? Er wordt niets gewijzigd.',
+  restoreDone:
+    'Nacht van {date}: {restored} budget(ten) teruggezet, {skipped} overgeslagen, {failed} mislukt.',
+  restoreDryDone:
+    'Proefrun nacht van {date}: {restored} budget(ten) zouden worden teruggezet, {skipped} overgeslagen, {failed} mislukt.',
   step: 'Stap',
   runDate: 'Rundatum',
   outcome: 'Resultaat',
@@ -160,6 +180,8 @@ const nl = {
     skipped: 'overgeslagen',
     failed: 'mislukt',
     dry_run: 'proefrun',
+    restored: 'teruggezet',
+    restore_failed: 'terugzetten mislukt',
     running: 'bezig',
     succeeded: 'geslaagd',
     aggregate: 'Aggregeren',
@@ -271,6 +293,24 @@ const en: Words = {
   confirmKillOn: 'Turn the kill switch on? No budget will be changed at all.',
   confirmKillOff: 'Turn the kill switch off? The next nightly run changes budgets again.',
   done: 'Done',
+  runNowTitle: 'Nightly run outside the schedule',
+  runNowExplained:
+    'Starts the nightly run for yesterday now, as the schedule does at 01:00, with the kill switch, pauses and overrides set here. If a run of that date is in progress, nothing is started.',
+  runNow: 'Run yesterday now',
+  confirmRunNow:
+    'Start the nightly run for yesterday now? Budgets are adjusted as at night (not while the kill switch is on).',
+  runStarted: 'Nightly run for {date} started (execution {execution}); the runs below show how it goes.',
+  restoreTitle: 'Restore a night',
+  restoreExplained:
+    'Puts every budget that night changed back to its value before, within the safety limits; a budget changed since is left alone.',
+  restoreDate: 'Night of',
+  restoreDryRun: 'Dry run: check only, change nothing',
+  restore: 'Restore',
+  confirmRestore: 'Put back the budget changes of the night of {date}?',
+  confirmRestoreDry: 'Dry run of restoring {date}? Nothing is changed.',
+  restoreDone: 'Night of {date}: {restored} budget(s) put back, {skipped} skipped, {failed} failed.',
+  restoreDryDone:
+    'Dry run night of {date}: {restored} budget(s) would be put back, {skipped} skipped, {failed} failed.',
   step: 'Step',
   runDate: 'Run date',
   outcome: 'Outcome',
@@ -312,6 +352,8 @@ const en: Words = {
     skipped: 'skipped',
     failed: 'failed',
     dry_run: 'dry run',
+    restored: 'restored',
+    restore_failed: 'restore failed',
     running: 'running',
     succeeded: 'succeeded',
     aggregate: 'Aggregate',

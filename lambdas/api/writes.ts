@@ -1,11 +1,25 @@
 import { createApiHandler } from '../../shared/api/api-handler.ts';
 import { loadApiSettings } from '../../shared/api/api-settings.ts';
+import { stepFunctionsStarter } from '../../shared/pipeline/step-functions.starter.ts';
 import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
 import { jsonLogger } from '../../shared/runtime/logger.ts';
 
-/** The API's admin writes (segments, target overrides, pause/resume, kill switch). */
+const stateMachineArn = process.env.LFI_STATE_MACHINE_ARN;
+const nightly = stateMachineArn ? stepFunctionsStarter(stateMachineArn) : undefined;
+
+/**
+ * The API's admin writes (segments, target overrides, pause/resume, kill switch), starting the
+ * nightly run now (Step Functions StartExecution) and restoring a night (through Google Ads).
+ */
 export const handler = createApiHandler('writes', {
   settings: loadApiSettings(),
   logger: jsonLogger('lfi-api-writes'),
-  services: lambdaRuntime,
+  services: async () => {
+    const runtime = await lambdaRuntime();
+    return {
+      db: runtime.db,
+      clock: runtime.clock,
+      actions: { runtime, ...(nightly ? { nightly } : {}) },
+    };
+  },
 });

@@ -19,7 +19,7 @@ import {
 import type { ApiSettings } from './api-settings.ts';
 import { actorFromClaims, checkTokenTimes, tokenClaims } from './auth.ts';
 import { httpEdge } from './http-edge.middleware.ts';
-import { type Actor, type OperationContext, operations } from './operations.ts';
+import { type Actor, type ApiActions, type OperationContext, operations } from './operations.ts';
 import { ReadCache } from './read-cache.ts';
 import { decodeUtf8, textProblems } from './request-text.ts';
 import { type ApiHandlerName, pathMethods, type Route, routeKey, routeList } from './routes.ts';
@@ -30,6 +30,8 @@ export type ApiResult = APIGatewayProxyStructuredResultV2;
 export interface ApiServices {
   readonly db: Database;
   readonly clock: Clock;
+  /** Starting the nightly run and restoring a night (the writes handler). */
+  readonly actions?: ApiActions;
 }
 
 export interface ApiHandlerOptions {
@@ -81,9 +83,15 @@ export function createApiHandler(name: ApiHandlerName, options: ApiHandlerOption
       const state = prepared.get(event);
       if (!state?.input) throw new Error('The API handler ran without a prepared request.');
       const { route, input } = state;
-      const { db, clock } = await services();
+      const { db, clock, actions } = await services();
       const now = clock.now();
-      const context: OperationContext = { db, now, settings: options.settings, actor: state.actor };
+      const context: OperationContext = {
+        db,
+        now,
+        settings: options.settings,
+        actor: state.actor,
+        ...(actions ? { actions } : {}),
+      };
       const operation = operations[route.operationId] as (
         context: OperationContext,
         input: Prepared['input'],

@@ -21,6 +21,7 @@ import { type ApiSettings, loadApiSettings } from './api-settings.ts';
 import { corsAllowedHeaders, errorResponse, responseHeaders } from './http-edge.middleware.ts';
 import { createLocalAuth } from './local-auth.ts';
 import { loopbackOrigin, mayReadDevelopmentToken } from './loopback.ts';
+import type { ApiActions } from './operations.ts';
 import { ReadCache } from './read-cache.ts';
 import { type ApiHandlerName, apiHandlerNames, handlerForPath, matchRoute, routeKey } from './routes.ts';
 
@@ -41,6 +42,8 @@ export interface LocalServerOptions {
   /** The address to listen on (default 127.0.0.1). Requests must name the server by a loopback name whatever it is. */
   readonly host?: string;
   readonly settings?: Partial<ApiSettings>;
+  /** Starting the nightly run ("run yesterday now") and restoring a night; without them those routes fail. */
+  readonly actions?: ApiActions;
 }
 
 export interface LocalServer {
@@ -66,7 +69,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     ...options.settings,
   };
   const auth = await createLocalAuth();
-  const services = async () => ({ db: runtime.db, clock: runtime.clock });
+  const services = async () => ({
+    db: runtime.db,
+    clock: runtime.clock,
+    ...(options.actions ? { actions: options.actions } : {}),
+  });
   const cache = new ReadCache(settings.readCacheMs);
   const handlers = new Map(
     apiHandlerNames.map((name) => [

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import { addDays, daysBetween, yesterday } from '../domain/business-day.ts';
+import type { NightlyRunStarter } from '../pipeline/nightly-run.port.ts';
+import { startNightlyRun } from '../pipeline/start-nightly-run.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import { ConflictError, NotFoundError, ValidationError } from './api.errors.ts';
 import type { ApiSettings } from './api-settings.ts';
 import { openApiDocument } from './openapi.ts';
@@ -20,12 +23,23 @@ export interface Actor {
   readonly isAdmin: boolean;
 }
 
+/**
+ * What the admin actions beyond one SQL function need: starting the nightly state machine (Step
+ * Functions in AWS, in-process on this machine) and the whole runtime with its ads channel (a
+ * restore sends budgets). A handler built without them answers those routes with a 500: wiring.
+ */
+export interface ApiActions {
+  readonly nightly?: NightlyRunStarter;
+  readonly runtime?: Runtime;
+}
+
 export interface OperationContext {
   readonly db: Database;
   readonly now: Date;
   readonly settings: ApiSettings;
   /** Null only on public routes. */
   readonly actor: Actor | null;
+  readonly actions?: ApiActions;
 }
 
 type Parsed<R, K extends string> = R extends { readonly [P in K]: infer S extends z.ZodType }
@@ -180,6 +194,51 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
       }),
     );
     return result.kill_switch;
+  },
+
+  async startRun({ db, now, settings, actor, actions }) {
+    if (!actions?.nightly) throw new Error('This API was built without a way to start the nightly run.');
+    const who = actorJson(actor);
+    const startedBy = `dashboard: ${who.email ?? who.sub}`.slice(0, 100);
+    const run = await startNightlyRun(db, actions.nightly, {
+      date: yesterday(now, settings.timeZone),
+      startedBy,
+    });
+    await db.rpc('lfi_log', {
+      p_level: 'info',
+      p_source: 'api',
+      p_message: `nightly run for ${run.date} started by ${startedBy}`,
+      p_context: { date: run.date, execution_id: run.executionId, actor: who },
+    });
+    return { date: run.date, execution_id: run.executionId, started_by: run.startedBy };
+  },
+
+  async restoreNight({ actor, actions }, { body }) {
+    if (!actions?.runtime) throw new Error('This API was built without the runtime a restore needs.');
+    const who = actorJson(actor);
+    const { restoreNight } = await import('../pipeline/restore.ts');
+    const result = await restoreNight(actions.runtime, { date: body.date, dryRun: body.dry_run ?? false });
+    await actions.runtime.db.rpc('lfi_log', {
+      p_level: 'info',
+      p_source: 'api',
+      p_message: `restore of ${body.date}${result.dryRun ? ' (dry run)' : ''} by ${who.email ?? who.sub}`,
+      p_context: { date: body.date, dry_run: result.dryRun, actor: who },
+    });
+    const tally = (status: string) => result.segments.filter((s) => s.status === status).length;
+    return {
+      date: result.date,
+      dry_run: result.dryRun,
+      restored: tally(result.dryRun ? 'dry_run' : 'restored'),
+      skipped: tally('skipped'),
+      failed: tally('restore_failed'),
+      segments: result.segments.map((s) => ({
+        segment_id: s.segmentId,
+        code: s.code,
+        status: s.status,
+        explanation: s.explanation,
+        error_message: s.error,
+      })),
+    };
   },
 
   async openApi() {

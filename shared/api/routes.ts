@@ -195,6 +195,29 @@ export const routes = {
     body: s.killSwitchBody,
     response: s.killSwitch,
   },
+  startRun: {
+    method: 'POST',
+    path: '/api/orchestration/runs',
+    handler: 'writes',
+    auth: 'admin',
+    summary:
+      'Start the nightly run for yesterday now (as the schedule does); refused while a run of that date holds its lease',
+    status: 201,
+    query: s.emptyQuery,
+    response: s.startedRun,
+  },
+  restoreNight: {
+    method: 'POST',
+    path: '/api/orchestration/restores',
+    handler: 'writes',
+    auth: 'admin',
+    summary:
+      'Put back every budget a night changed to its value before the night (skipping budgets changed since), through the ads channel and guardrails',
+    status: 200,
+    query: s.emptyQuery,
+    body: s.restoreBody,
+    response: s.restoreResult,
+  },
   openApi: {
     method: 'GET',
     path: '/api/openapi.json',

@@ -97,6 +97,16 @@ export const killSwitchBody = z.strictObject({
   reason: z.string().trim().min(1).max(500).optional(),
 });
 
+export const restoreBody = z.strictObject({
+  date: apiDate.meta({
+    description: 'The night whose budget changes to put back (a business day up to yesterday).',
+  }),
+  dry_run: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Check with the ads account only (validate_only); change nothing.' }),
+});
+
 // ---- responses ----
 
 const page = z.object({ limit: z.number().int(), offset: z.number().int(), total: z.number().int() });
@@ -318,6 +328,29 @@ export const runRow = z.object({
     .meta({ description: 'Orchestrate only: budgets this run changed.' }),
 });
 export const runList = z.object({ items: z.array(runRow), page });
+
+export const startedRun = z.object({
+  date: isoDate.meta({ description: 'Yesterday in the business time zone: the night the run is for.' }),
+  execution_id: z.string().meta({ description: 'The execution (the Step Functions execution ARN in AWS).' }),
+  started_by: z.string(),
+});
+
+export const restoreResult = z.object({
+  date: isoDate,
+  dry_run: z.boolean(),
+  restored: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+  segments: z.array(
+    z.object({
+      segment_id: uuid,
+      code: z.string(),
+      status: z.enum(['restored', 'restore_failed', 'dry_run', 'skipped']),
+      explanation: z.string(),
+      error_message: z.string().nullable(),
+    }),
+  ),
+});
 
 export const openApiDocument = z.record(z.string(), z.unknown());
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { Database } from './database.port.ts';
+import type { EmbeddedOptions } from './embedded-database.ts';
 import { openPostgres } from './postgres.adapter.ts';
 
 export type DatabaseChoice =
@@ -16,8 +17,15 @@ export function chooseDatabase(config: Config): DatabaseChoice {
   return { kind: 'pglite', dataDir: config.LFI_DATA_DIR };
 }
 
-/** The composition root's database, as chosen by `chooseDatabase`. */
-export async function openDatabase(config: Config): Promise<Database> {
+/**
+ * The composition root's database, as chosen by `chooseDatabase`. The embedded one is opened
+ * through its data folder's lock (embedded-database.ts): by this process, or through the
+ * `lfi serve` that holds it; `embedded` says which command asks and whether it shares it.
+ */
+export async function openDatabase(
+  config: Config,
+  embedded: EmbeddedOptions = { command: 'lfi' },
+): Promise<Database> {
   const choice = chooseDatabase(config);
   switch (choice.kind) {
     case 'postgres':
@@ -29,8 +37,8 @@ export async function openDatabase(config: Config): Promise<Database> {
     }
     case 'pglite': {
       // Loaded only when used: the Lambdas never run the embedded database.
-      const { openPglite } = await import('./pglite.adapter.ts');
-      return openPglite(choice.dataDir);
+      const { openEmbeddedDatabase } = await import('./embedded-database.ts');
+      return openEmbeddedDatabase(choice.dataDir, embedded);
     }
   }
 }

@@ -11,9 +11,14 @@ const types: pg.CustomTypesConfig = {
 /** A PostgreSQL server through `DATABASE_URL` (a local server, or Supabase's pooler). */
 export function openPostgres(
   connectionString: string,
-  options: { maxConnections?: number } = {},
+  options: { maxConnections?: number; connectTimeoutMs?: number } = {},
 ): SqlDatabase {
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 4, types });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 4,
+    types,
+    ...(options.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: options.connectTimeoutMs }),
+  });
   // An idle connection that dies (server restart, pooler timeout) is dropped by the pool and the
   // next query opens a new one; without a listener the 'error' event would crash the process.
   pool.on('error', () => {});

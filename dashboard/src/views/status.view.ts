@@ -3,6 +3,7 @@ import { day, moment, number } from '../format.ts';
 import { fill } from '../i18n.ts';
 import { act, dataTable, page, refreshKillSwitch, term } from '../page.ts';
 import type { Run, Status } from '../types.ts';
+import { runActions } from './run-actions.ts';
 
 /** Nachtrun: the kill switch, the runs of each step, and failures with their error. */
 export async function statusView(): Promise<HTMLElement> {
@@ -34,6 +35,7 @@ export async function statusView(): Promise<HTMLElement> {
         enabled ? t.turnOff : t.turnOn,
       ),
     ),
+    runActions(),
     dataTable(
       'runs',
       [t.step, t.runDate, t.outcome, t.finished, t.counts],

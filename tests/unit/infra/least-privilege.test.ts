@@ -21,6 +21,7 @@ const logsAndTraces = [
 const readSupabaseKey =
   'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue on secret lfi/supabase-service-role-key';
 const readGoogleAds = 'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue on secret lfi/google-ads';
+const startNightly = 'states:StartExecution on the nightly state machine';
 
 const expected: Readonly<
   Record<string, { readonly permissions: readonly string[]; readonly secretIds: readonly string[] }>
@@ -41,9 +42,11 @@ const expected: Readonly<
     secretIds: ['SUPABASE_SERVICE_ROLE_SECRET_ID'],
   },
   reads: { permissions: [...logsAndTraces, readSupabaseKey], secretIds: ['SUPABASE_SERVICE_ROLE_SECRET_ID'] },
+  // The admin writes: the database; starting the nightly run now ("run yesterday now"); Google
+  // Ads for a restore, which puts a night's budgets back.
   writes: {
-    permissions: [...logsAndTraces, readSupabaseKey],
-    secretIds: ['SUPABASE_SERVICE_ROLE_SECRET_ID'],
+    permissions: [...logsAndTraces, readGoogleAds, readSupabaseKey, startNightly],
+    secretIds: ['GOOGLE_ADS_SECRET_ID', 'SUPABASE_SERVICE_ROLE_SECRET_ID'],
   },
   // The OpenAPI document and 404s, and the dashboard's files: no data, so no database and no secret.
   docs: { permissions: logsAndTraces, secretIds: [] },
@@ -98,7 +101,9 @@ describe('least privilege of every Lambda', () => {
               ? 'its own log group'
               : secret
                 ? `secret ${secret}`
-                : resource;
+                : resource === JSON.stringify({ Ref: stack.logicalIdOf(stack.pipeline.stateMachine) })
+                  ? 'the nightly state machine'
+                  : resource;
         return `${actions} on ${named}`;
       })
       .sort();
