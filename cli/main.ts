@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
-import { loadConfig } from '../shared/config/config.ts';
+import { type Config, loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
 import { describeDatabase, nonLocalDatabaseWarning } from '../shared/db/describe-database.ts';
 import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
@@ -9,13 +8,9 @@ import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain
 import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
 import '../shared/ads/google-ads.loader.ts';
 import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
-import { silentLogger } from '../shared/runtime/logger.ts';
-import {
-  createRuntime,
-  googleAdsChannel,
-  googleAdsCredentials,
-  type Runtime,
-} from '../shared/runtime/runtime.ts';
+import { googleAdsChannel, googleAdsCredentials, type Runtime } from '../shared/runtime/runtime.ts';
+import { parseCommandArgs, wholeNumber } from './args.ts';
+import { closeDatabase, openCliRuntime, requireSchema, requireSegments } from './database-check.ts';
 import { runNightlyLocally } from './local-state-machine.ts';
 import { formatRunReport, readRunReport, summarise } from './run-report.ts';
 import { simulateCommand } from './simulate.ts';
@@ -48,6 +43,29 @@ from 2000-01-01 to yesterday; only a run for yesterday changes live budgets.`;
 
 export { UsageError };
 
+/** What a command needs of the database before it runs; each need failing is one sentence. */
+type Need = 'schema' | 'segments';
+/** A command with its options read: what it needs, then the work. `serving`: the process stays up. */
+interface Prepared {
+  readonly needs: readonly Need[];
+  run(runtime: Runtime): Promise<number | 'serving'>;
+}
+interface Context {
+  readonly config: Config;
+  readonly now: Date;
+  readonly out: (text: string) => void;
+}
+
+const commands: Record<string, (args: readonly string[], context: Context) => Prepared> = {
+  migrate: migrateCommand,
+  demo: demoCommand,
+  run: runCommand,
+  backfill: backfillCommand,
+  restore: restoreCommand,
+  serve: serveCommand,
+  start: startCommand,
+};
+
 export async function main(
   argv: readonly string[],
   out: (text: string) => void = console.log,
@@ -59,54 +77,47 @@ export async function main(
   }
   // The simulation brings its own throwaway database: the configured one is never opened.
   if (command === 'simulate') return simulateCommand(rest, out);
+  const prepare = commands[command];
+  if (!prepare) throw new UsageError(`Unknown command "${command}": run \`lfi help\` for the commands.`);
   const config = loadConfig();
-  const runtime = await createRuntime(config, { logger: silentLogger });
+  // Options are read before the database is opened: a typo fails at once and opens nothing.
+  const prepared = prepare(rest, { config, now: new Date(), out });
+  const runtime = await openCliRuntime(config);
+  let outcome: number | 'serving' = 1;
   try {
-    switch (command) {
-      case 'migrate':
-        return await migrateCommand(runtime, rest, out);
-      case 'demo':
-        return await demoCommand(runtime, rest, out);
-      case 'run':
-        return await runCommand(runtime, rest, out);
-      case 'backfill':
-        return await backfillCommand(runtime, rest, out);
-      case 'restore':
-        return await restoreCommand(runtime, rest, out);
-      case 'serve':
-        return await serveCommand(runtime, rest, out);
-      case 'start':
-        return await startCommand(runtime, out);
-      default:
-        throw new UsageError(`Unknown command "${command}". Run \`lfi help\` for the commands.`);
+    if (prepared.needs.length > 0) {
+      await ensureEmbeddedSchema(runtime);
+      await requireSchema(runtime.db);
     }
+    if (prepared.needs.includes('segments')) await requireSegments(runtime.db);
+    outcome = await prepared.run(runtime);
   } finally {
-    if (command !== 'serve') await runtime.db.close();
+    if (outcome !== 'serving') await closeDatabase(runtime.db);
   }
+  // A server runs until it is stopped (SIGINT, SIGTERM).
+  return outcome === 'serving' ? new Promise<number>(() => {}) : outcome;
 }
 
-async function migrateCommand(
-  runtime: Runtime,
-  args: readonly string[],
-  out: (text: string) => void,
-): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { local: { type: 'boolean', default: false } },
-  });
-  const { applied } = await migrateDatabase(runtime, values.local);
-  out(
-    applied.length
-      ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
-      : 'Database is up to date.',
-  );
-  // A database that already runs the simulated market should not silently fall behind it.
-  const localPending = isSqlDatabase(runtime.db) ? await pendingLocalMigrations(runtime.db) : [];
-  if (localPending.length > 0)
-    out(
-      `This database has the simulated market; ${localPending.length} newer local-only migration(s) wait for \`lfi migrate --local\`: ${localPending.join(', ')}.`,
-    );
-  return 0;
+function migrateCommand(args: readonly string[], { out }: Context): Prepared {
+  const values = parseCommandArgs('migrate', args, { local: { type: 'boolean' } });
+  return {
+    needs: [],
+    async run(runtime) {
+      const { applied } = await migrateDatabase(runtime, values.local);
+      out(
+        applied.length
+          ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}`
+          : 'Database is up to date.',
+      );
+      // A database that already runs the simulated market should not silently fall behind it.
+      const localPending = isSqlDatabase(runtime.db) ? await pendingLocalMigrations(runtime.db) : [];
+      if (localPending.length > 0)
+        out(
+          `This database has the simulated market; ${localPending.length} newer local-only migration(s) wait for \`lfi migrate --local\`: ${localPending.join(', ')}.`,
+        );
+      return 0;
+    },
+  };
 }
 
 /**
@@ -127,26 +138,21 @@ async function ensureEmbeddedSchema(runtime: Runtime): Promise<void> {
   if (runtime.db.kind === 'pglite') await migrateDatabase(runtime);
 }
 
-async function demoCommand(
-  runtime: Runtime,
-  args: readonly string[],
-  out: (text: string) => void,
-): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      days: { type: 'string', default: String(DEMO_DEFAULTS.days) },
-      seed: { type: 'string', default: String(DEMO_DEFAULTS.seed) },
-    },
+function demoCommand(args: readonly string[], { out }: Context): Prepared {
+  const values = parseCommandArgs('demo', args, {
+    days: { type: 'string', value: 'N', default: String(DEMO_DEFAULTS.days) },
+    seed: { type: 'string', value: 'S', default: String(DEMO_DEFAULTS.seed) },
   });
-  await ensureEmbeddedSchema(runtime);
-  const result = await loadDemoData(
-    runtime,
-    positiveInteger(values.days, '--days'),
-    positiveInteger(values.seed, '--seed', 0),
-  );
-  out(describeDemo(result));
-  return result.loaded ? 0 : 1;
+  const days = wholeNumber(values.days, '--days', 1, 366);
+  const seed = wholeNumber(values.seed, '--seed', 0, 2_147_483_647);
+  return {
+    needs: ['schema'],
+    async run(runtime) {
+      const result = await loadDemoData(runtime, days, seed);
+      out(describeDemo(result));
+      return result.loaded ? 0 : 1;
+    },
+  };
 }
 
 /** The demo's history is made by the simulated market, whatever channel the pipeline uses. */
@@ -158,25 +164,28 @@ function loadDemoData(runtime: Runtime, days: number, seed: number) {
   });
 }
 
-async function runCommand(
-  runtime: Runtime,
-  args: readonly string[],
-  out: (text: string) => void,
-): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      date: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      channel: { type: 'string' },
-      credentials: { type: 'string' },
-    },
+function runCommand(args: readonly string[], context: Context): Prepared {
+  const values = parseCommandArgs('run', args, {
+    date: { type: 'string', value: 'YYYY-MM-DD' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    channel: { type: 'string', value: 'google-ads' },
+    credentials: { type: 'string', value: 'FILE' },
   });
-  const date = values.date === undefined ? undefined : runDate(runtime, values.date, '--date');
-  const rt = await withAdsChannel(runtime, values.channel, values.credentials);
-  await ensureEmbeddedSchema(rt);
-  return runAndReport(rt, { date, dryRun: values['dry-run'] }, values.json, out);
+  const date = values.date === undefined ? undefined : runDate(context, values.date, '--date');
+  if (values.channel !== undefined && values.channel !== 'google-ads')
+    throw new UsageError(
+      `--channel must be google-ads (or leave it out for the configured channel); got "${values.channel}".`,
+    );
+  if (values.credentials !== undefined && values.channel === undefined)
+    throw new UsageError('--credentials is for --channel google-ads: add --channel google-ads.');
+  return {
+    needs: ['schema', 'segments'],
+    async run(runtime) {
+      const rt = await withAdsChannel(runtime, values.channel, values.credentials);
+      return runAndReport(rt, { date, dryRun: values['dry-run'] }, values.json, context.out);
+    },
+  };
 }
 
 /** `--channel google-ads [--credentials FILE]` swaps the configured ads channel for this run. */
@@ -185,13 +194,7 @@ async function withAdsChannel(
   channel: string | undefined,
   credentialsFile: string | undefined,
 ): Promise<Runtime> {
-  if (channel === undefined && credentialsFile === undefined) return runtime;
-  if (channel !== 'google-ads')
-    throw new UsageError(
-      channel === undefined || channel === 'simulated'
-        ? '--credentials is for --channel google-ads.'
-        : `--channel must be google-ads (or leave it out for the configured channel); got "${channel}".`,
-    );
+  if (channel === undefined) return runtime;
   const credentials = credentialsFile
     ? await googleAdsCredentialsFromFile(credentialsFile)
     : await googleAdsCredentials(runtime.config);
@@ -219,17 +222,14 @@ async function runAndReport(
 ): Promise<number> {
   const date = input.date ?? yesterday(runtime.clock.now(), runtime.config.LFI_TIME_ZONE);
   const execution = await runNightlyLocally(runtime, { date, dryRun: input.dryRun });
-  const rows = await readRunReport(runtime.db, date);
+  const partial = execution.status === 'FAILED' && execution.error === 'PartialRun';
+  // A failed night is reported by the step that failed, not by reading what earlier runs left.
+  const rows = execution.status === 'SUCCEEDED' || partial ? await readRunReport(runtime.db, date) : [];
   const summary = summarise(rows);
   if (json) {
-    const status =
-      execution.status === 'SUCCEEDED'
-        ? 'succeeded'
-        : execution.error === 'PartialRun'
-          ? 'partial'
-          : 'failed';
+    const status = execution.status === 'SUCCEEDED' ? 'succeeded' : partial ? 'partial' : 'failed';
     out(JSON.stringify({ date, dryRun: input.dryRun, status, execution, summary, segments: rows }, null, 2));
-  } else if (execution.status === 'FAILED' && execution.error === 'PartialRun') {
+  } else if (partial) {
     out(formatRunReport(rows));
     out('');
     out(
@@ -237,7 +237,6 @@ async function runAndReport(
         `Decisions ${JSON.stringify(summary.decisions)}; execution ${execution.executionId}.`,
     );
   } else if (execution.status === 'FAILED') {
-    // The table would show what earlier runs left for this date: say what this run did instead.
     const step = execution.step ?? 'an unknown step';
     out(
       `Run FAILED for ${date}${input.dryRun ? ' (dry run)' : ''} in the ${step} step (execution ${execution.executionId}).`,
@@ -259,24 +258,31 @@ async function runAndReport(
   return execution.status === 'SUCCEEDED' ? 0 : 1;
 }
 
-async function backfillCommand(
-  runtime: Runtime,
-  args: readonly string[],
-  out: (text: string) => void,
-): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { from: { type: 'string' }, to: { type: 'string' } },
+function backfillCommand(args: readonly string[], context: Context): Prepared {
+  const values = parseCommandArgs('backfill', args, {
+    from: { type: 'string', value: 'YYYY-MM-DD' },
+    to: { type: 'string', value: 'YYYY-MM-DD' },
   });
   if (!values.from || !values.to)
     throw new UsageError('backfill needs --from YYYY-MM-DD and --to YYYY-MM-DD.');
-  const from = runDate(runtime, values.from, '--from');
-  const to = runDate(runtime, values.to, '--to');
+  const from = runDate(context, values.from, '--from');
+  const to = runDate(context, values.to, '--to');
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}.`);
   const dates = dateRange(from, to);
   if (dates.length > 366)
     throw new UsageError(`A backfill covers at most 366 days; ${from}..${to} is ${dates.length}.`);
-  await ensureEmbeddedSchema(runtime);
+  return {
+    needs: ['schema', 'segments'],
+    async run(runtime) {
+      const failed = await runNights(runtime, dates);
+      context.out(`Backfilled ${dates.length - failed} of ${dates.length} days (${from} to ${to}).`);
+      return failed ? 1 : 0;
+    },
+  };
+}
+
+/** Runs the nights in order with a progress bar on stderr; returns how many failed. */
+async function runNights(runtime: Runtime, dates: readonly string[]): Promise<number> {
   let failed = 0;
   for (const [index, date] of dates.entries()) {
     progress(index, dates.length, date);
@@ -286,89 +292,95 @@ async function backfillCommand(
       process.stderr.write(`\n${date} failed: ${execution.error}: ${execution.cause ?? ''}\n`);
     }
   }
-  progress(dates.length, dates.length, to);
+  progress(dates.length, dates.length, dates.at(-1) ?? '');
   process.stderr.write('\n');
-  out(`Backfilled ${dates.length - failed} of ${dates.length} days (${from} to ${to}).`);
-  return failed ? 1 : 0;
+  return failed;
 }
 
-async function serveCommand(
-  runtime: Runtime,
-  args: readonly string[],
-  out: (text: string) => void,
-): Promise<number> {
-  const { values } = parseArgs({ args: [...args], options: { port: { type: 'string', default: '8787' } } });
-  await ensureEmbeddedSchema(runtime);
-  const { startLocalServer } = await import('../shared/api/local-server.ts');
-  const server = await startLocalServer({ runtime, port: positiveInteger(values.port, '--port') });
-  const warning = nonLocalDatabaseWarning(runtime.config);
-  if (warning) out(warning);
-  out(`LFI API and dashboard on ${server.url}`);
-  out(`Development admin token (valid 12 hours):\n${server.token}`);
-  const stop = async () => {
-    await server.close();
-    await runtime.db.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return new Promise(() => {});
-}
-
-async function startCommand(runtime: Runtime, out: (text: string) => void): Promise<number> {
-  out(`Database: ${describeDatabase(runtime.config)}`);
-  await ensureEmbeddedSchema(runtime);
-  const demo = await loadDemoData(runtime, DEMO_DEFAULTS.days, runtime.config.LFI_SIM_SEED);
-  if (demo.loaded) out(describeDemo(demo));
-  const code = await runAndReport(runtime, { dryRun: false }, false, out);
-  out(
-    '\nNext: `npm run lfi -- serve` for the API and dashboard; `npm run lfi -- run --date YYYY-MM-DD` for another day.',
-  );
-  return code;
-}
-
-async function restoreCommand(
-  runtime: Runtime,
-  args: readonly string[],
-  out: (text: string) => void,
-): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      date: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
+function serveCommand(args: readonly string[], { config, out }: Context): Prepared {
+  const values = parseCommandArgs('serve', args, { port: { type: 'string', value: 'N', default: '8787' } });
+  const port = wholeNumber(values.port, '--port', 1, 65_535);
+  return {
+    needs: ['schema'],
+    async run(runtime) {
+      const { startLocalServer } = await import('../shared/api/local-server.ts');
+      const server = await startLocalServer({ runtime, port });
+      const warning = nonLocalDatabaseWarning(config);
+      if (warning) out(warning);
+      out(`LFI API and dashboard on ${server.url}`);
+      out(`Development admin token (valid 12 hours):\n${server.token}`);
+      const stop = async () => {
+        await server.close();
+        await runtime.db.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return 'serving';
     },
+  };
+}
+
+function startCommand(args: readonly string[], { config, out }: Context): Prepared {
+  parseCommandArgs('start', args, {});
+  return {
+    needs: ['schema'],
+    async run(runtime) {
+      out(`Database: ${describeDatabase(config)}`);
+      const demo = await loadDemoData(runtime, DEMO_DEFAULTS.days, config.LFI_SIM_SEED);
+      if (demo.loaded) out(describeDemo(demo));
+      await requireSegments(runtime.db);
+      const code = await runAndReport(runtime, { dryRun: false }, false, out);
+      out(
+        '\nNext: `npm run lfi -- serve` for the API and dashboard; `npm run lfi -- run --date YYYY-MM-DD` for another day.',
+      );
+      return code;
+    },
+  };
+}
+
+function restoreCommand(args: readonly string[], context: Context): Prepared {
+  const values = parseCommandArgs('restore', args, {
+    date: { type: 'string', value: 'YYYY-MM-DD' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
   });
   if (!values.date)
     throw new UsageError('restore needs --date YYYY-MM-DD: the night whose budget changes to undo.');
-  const date = runDate(runtime, values.date, '--date');
-  await ensureEmbeddedSchema(runtime);
-  const { restoreNight } = await import('../shared/pipeline/restore.ts');
-  const result = await restoreNight(runtime, { date, dryRun: values['dry-run'] });
-  const failed = result.segments.filter((s) => s.status === 'restore_failed').length;
-  if (values.json) {
-    out(JSON.stringify(result, null, 2));
-    return failed ? 1 : 0;
-  }
-  if (result.segments.length === 0) out(`The night of ${date} changed no budget: nothing to restore.`);
-  else
-    out(
-      formatTable(
-        ['segment', 'outcome', 'why'],
-        result.segments.map((s) => [
-          s.code,
-          s.status,
-          s.error ? `${s.explanation} — ${s.error}` : s.explanation,
-        ]),
-      ),
-    );
-  const restored = result.segments.filter((s) => s.status === 'restored' || s.status === 'dry_run').length;
-  out(
-    `Restore of ${date}${values['dry-run'] ? ' (dry run: nothing changed)' : ''}: ${restored} budget(s) put back, ` +
-      `${result.segments.length - restored - failed} left alone, ${failed} failed.`,
-  );
-  return failed ? 1 : 0;
+  const date = runDate(context, values.date, '--date');
+  const { out } = context;
+  return {
+    needs: ['schema'],
+    async run(runtime) {
+      const { restoreNight } = await import('../shared/pipeline/restore.ts');
+      const result = await restoreNight(runtime, { date, dryRun: values['dry-run'] });
+      const failed = result.segments.filter((s) => s.status === 'restore_failed').length;
+      if (values.json) {
+        out(JSON.stringify(result, null, 2));
+        return failed ? 1 : 0;
+      }
+      if (result.segments.length === 0) out(`The night of ${date} changed no budget: nothing to restore.`);
+      else
+        out(
+          formatTable(
+            ['segment', 'outcome', 'why'],
+            result.segments.map((s) => [
+              s.code,
+              s.status,
+              s.error ? `${s.explanation} — ${s.error}` : s.explanation,
+            ]),
+          ),
+        );
+      const restored = result.segments.filter(
+        (s) => s.status === 'restored' || s.status === 'dry_run',
+      ).length;
+      out(
+        `Restore of ${date}${values['dry-run'] ? ' (dry run: nothing changed)' : ''}: ${restored} budget(s) put back, ` +
+          `${result.segments.length - restored - failed} left alone, ${failed} failed.`,
+      );
+      return failed ? 1 : 0;
+    },
+  };
 }
 
 function progress(done: number, total: number, label: string): void {
@@ -377,23 +389,11 @@ function progress(done: number, total: number, label: string): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`);
 }
 
-function isoDate(value: string, flag: string): string {
+/** A date a run may cover: a real date, from 2000-01-01 to yesterday in the business time zone. */
+function runDate({ config, now }: Context, value: string, flag: string): string {
   if (!isIsoDate(value))
     throw new UsageError(`${flag} must be a real date written YYYY-MM-DD; got "${value}".`);
-  return value;
-}
-
-/** A date a run may cover: a real date, from 2000-01-01 to yesterday in the business time zone. */
-function runDate(runtime: Runtime, value: string, flag: string): string {
-  const date = isoDate(value, flag);
-  const problem = runDateProblem(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE, flag);
+  const problem = runDateProblem(value, now, config.LFI_TIME_ZONE, flag);
   if (problem) throw new UsageError(problem);
-  return date;
-}
-
-function positiveInteger(value: string | undefined, flag: string, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`${flag} must be a whole number ≥ ${min}; got "${value}".`);
-  return n;
+  return value;
 }

@@ -170,7 +170,7 @@ describe.each(testServerUrl ? [testServerUrl] : [])(
       );
       expect(refused).toMatchObject({ code: 1 });
       expect((refused as { stderr: string }).stderr).toMatch(
-        /^lfi: LocalMigrationsMissingError: The demo data set is not installed in this database: run `lfi migrate --local`[^\n]*\.\n$/,
+        /^lfi: The demo data set is not installed in this database: run `lfi migrate --local`[^\n]*\.\n$/,
       );
 
       const local = (await lfi('migrate', '--local')).stdout;
