@@ -3,8 +3,14 @@ import { type Config, loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
 import { describeDatabase, nonLocalDatabaseWarning } from '../shared/db/describe-database.ts';
 import { migrate, pendingLocalMigrations } from '../shared/db/migrate.ts';
-import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.ts';
-import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
+import {
+  DEMO_DEFAULTS,
+  type DemoSummary,
+  describeDemo,
+  loadDemo,
+  resetDemo,
+} from '../shared/demo/load-demo.ts';
+import { addDays, businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
 import '../shared/ads/google-ads.loader.ts';
 import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
@@ -12,10 +18,10 @@ import { googleAdsChannel, googleAdsCredentials, type Runtime } from '../shared/
 import { parseCommandArgs, wholeNumber } from './args.ts';
 import { closeDatabase, openCliRuntime, requireSchema, requireSegments } from './database-check.ts';
 import { runNightlyLocally } from './local-state-machine.ts';
-import { formatRunReport, readRunReport, summarise } from './run-report.ts';
+import { describeDecisions, formatRunReport, readRunReport, summarise } from './run-report.ts';
 import { simulateCommand } from './simulate.ts';
 import { formatTable } from './table.ts';
-import { UsageError } from './usage-error.ts';
+import { SetupError, UsageError } from './usage-error.ts';
 
 const usage = `Lead Flow Intelligence
 
@@ -142,17 +148,50 @@ function demoCommand(args: readonly string[], { out }: Context): Prepared {
   const values = parseCommandArgs('demo', args, {
     days: { type: 'string', value: 'N', default: String(DEMO_DEFAULTS.days) },
     seed: { type: 'string', value: 'S', default: String(DEMO_DEFAULTS.seed) },
+    reset: { type: 'boolean' },
   });
   const days = wholeNumber(values.days, '--days', 1, 366);
   const seed = wholeNumber(values.seed, '--seed', 0, 2_147_483_647);
   return {
     needs: ['schema'],
     async run(runtime) {
+      if (values.reset) {
+        const reset = await resetDemo(runtime.db);
+        if (!reset.reset) throw new SetupError(reset.reason);
+      }
       const result = await loadDemoData(runtime, days, seed);
-      out(describeDemo(result));
-      return result.loaded ? 0 : 1;
+      if (!result.loaded) {
+        // The only refusal of a database that holds the demo already: say how to reload it.
+        out(
+          result.reason.startsWith('Demo data is already loaded')
+            ? `${result.reason} To load it afresh: \`lfi demo --reset\`.`
+            : result.reason,
+        );
+        return 1;
+      }
+      out(
+        describeDemo(result).replace(/^Demo data loaded/, values.reset ? 'Demo data reset and loaded' : '$&'),
+      );
+      out(await runDemoHistory(runtime, result.summary));
+      return 0;
     },
   };
+}
+
+/**
+ * The demo's past nights, run as history (plans and decisions, logged `not_sent`: nothing is sent
+ * for a past date), so its charts show a trend from the first look; yesterday, the one live night,
+ * is left to `lfi run` (or `npm start`).
+ */
+async function runDemoHistory(runtime: Runtime, demo: DemoSummary): Promise<string> {
+  const last = addDays(demo.to, -1);
+  if (last < demo.from) return 'History: none (a one-day demo has no past night before yesterday).';
+  const dates = dateRange(demo.from, last);
+  const failed = await runNights(runtime, dates);
+  return (
+    `History: ${dates.length - failed} past nights planned and decided (not sent), ${demo.from} to ${last}` +
+    `${failed ? `; ${failed} failed` : ''}.`
+  );
 }
 
 /** The demo's history is made by the simulated market, whatever channel the pipeline uses. */
@@ -226,34 +265,37 @@ async function runAndReport(
   // A failed night is reported by the step that failed, not by reading what earlier runs left.
   const rows = execution.status === 'SUCCEEDED' || partial ? await readRunReport(runtime.db, date) : [];
   const summary = summarise(rows);
+  const dry = input.dryRun ? ' (dry run)' : '';
   if (json) {
     const status = execution.status === 'SUCCEEDED' ? 'succeeded' : partial ? 'partial' : 'failed';
     out(JSON.stringify({ date, dryRun: input.dryRun, status, execution, summary, segments: rows }, null, 2));
-  } else if (partial) {
-    out(formatRunReport(rows));
-    out('');
-    out(
-      `Run PARTIAL for ${date}${input.dryRun ? ' (dry run)' : ''}: ${execution.cause ?? 'some budget changes failed.'} ` +
-        `Decisions ${JSON.stringify(summary.decisions)}; execution ${execution.executionId}.`,
-    );
-  } else if (execution.status === 'FAILED') {
+  } else if (execution.status === 'FAILED' && !partial) {
     const step = execution.step ?? 'an unknown step';
-    out(
-      `Run FAILED for ${date}${input.dryRun ? ' (dry run)' : ''} in the ${step} step (execution ${execution.executionId}).`,
-    );
+    out(`Run FAILED for ${date}${dry} in the ${step} step (execution ${execution.executionId}).`);
     out(`${execution.error}: ${execution.cause ?? ''}`);
     out(`The failure is recorded (lfi_runs). ${afterFailure[step] ?? ''}`.trim());
+  } else if (execution.status === 'SUCCEEDED' && decidedAlready(execution.output)) {
+    // Every decision of the date stood already: say so rather than print the same table again.
+    out(
+      `${date} was decided already (${rows.length} segments, by an earlier run): this run changed nothing.`,
+    );
+    out(`Its decisions: ${describeDecisions(rows)}`);
+    out(`The table: \`lfi run --date ${date} --json\`, or the dashboard (\`lfi serve\`).`);
   } else {
     out(formatRunReport(rows));
     out('');
     out(
-      `Run succeeded for ${date}${input.dryRun ? ' (dry run)' : ''}: ` +
-        `${summary.segments} segments, target ${summary.target} vs actual ${summary.actual} leads; decisions ${JSON.stringify(summary.decisions)}.`,
+      partial
+        ? `Run PARTIAL for ${date}${dry}: ${execution.cause ?? 'some budget changes failed.'} (execution ${execution.executionId})`
+        : `Run succeeded for ${date}${dry}: ${summary.segments} segments, ${summary.target} leads targeted, ${summary.actual} arrived.`,
     );
-    if (runModeFor(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE) === 'history')
+    const mode = runModeFor(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE);
+    if (input.dryRun) out(`Dry run, nothing sent: ${describeDecisions(rows)}`);
+    else if (mode === 'history')
       out(
-        `${date} is not the latest business day: no live budget was changed (decisions logged as not_sent).`,
+        `Decided, not sent (${date} is not the latest business day, so no live budget changed): ${describeDecisions(rows)}`,
       );
+    else out(describeDecisions(rows));
   }
   return execution.status === 'SUCCEEDED' ? 0 : 1;
 }
@@ -279,6 +321,16 @@ function backfillCommand(args: readonly string[], context: Context): Prepared {
       return failed ? 1 : 0;
     },
   };
+}
+
+/** Whether the orchestrate step found every segment of the date decided already (a rerun). */
+function decidedAlready(output: Record<string, unknown>): boolean {
+  const orchestrate = output.orchestrate as { segments?: unknown; already_decided?: unknown } | undefined;
+  return (
+    typeof orchestrate?.segments === 'number' &&
+    orchestrate.segments > 0 &&
+    orchestrate.already_decided === orchestrate.segments
+  );
 }
 
 /** Runs the nights in order with a progress bar on stderr; returns how many failed. */
@@ -328,7 +380,10 @@ function startCommand(args: readonly string[], { config, out }: Context): Prepar
     async run(runtime) {
       out(`Database: ${describeDatabase(config)}`);
       const demo = await loadDemoData(runtime, DEMO_DEFAULTS.days, config.LFI_SIM_SEED);
-      if (demo.loaded) out(describeDemo(demo));
+      if (demo.loaded) {
+        out(describeDemo(demo));
+        out(await runDemoHistory(runtime, demo.summary));
+      }
       await requireSegments(runtime.db);
       const code = await runAndReport(runtime, { dryRun: false }, false, out);
       out(
