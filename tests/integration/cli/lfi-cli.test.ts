@@ -179,6 +179,10 @@ describe.each(testServerUrl ? [testServerUrl] : [])(
       expect((await lfi('demo', '--days', '2', '--seed', '5')).stdout).toMatch(
         /Demo data loaded \(seed 5, 2 days/,
       );
+      // A sandbox that holds the demo alone can have it afresh.
+      expect((await lfi('demo', '--reset', '--days', '2', '--seed', '6')).stdout).toMatch(
+        /Demo data reset and loaded \(seed 6, 2 days/,
+      );
     });
   },
 );
