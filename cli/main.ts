@@ -30,7 +30,9 @@ Usage: lfi <command> [options]
   migrate [--local]                     apply pending migrations to the configured database
                                         (--local: also supabase/local/, the simulated market and demo,
                                         which the embedded database always gets; never on production)
-  demo [--days N] [--seed S]            load the demo data set (default 28 days, seed 42)
+  demo [--days N] [--seed S] [--reset]  load the demo data set (default 28 days, seed 42) and run its
+                                        past nights as history (not sent); --reset reloads a database
+                                        that holds the demo alone
   run [--date D] [--dry-run] [--json]   run the nightly state machine for a date (default yesterday)
       [--channel google-ads [--credentials FILE]]   against Google Ads (credentials: a JSON file)
   backfill --from D --to D              run it for each date in order, with progress (past dates
@@ -38,7 +40,8 @@ Usage: lfi <command> [options]
   restore --date D [--dry-run] [--json] put back the budgets the night of D changed (skips budgets
                                         changed since, saying so per segment)
   serve [--port 8787]                   the API and dashboard on this machine (127.0.0.1 only)
-  start                                 first run: migrate and load demo data; then run for yesterday
+  start                                 first run: migrate, load the demo and its history; then run
+                                        for yesterday
   simulate --scenario FILE|DIR          the closed loop on scenario files, on a throwaway database
       [--controller default|plan|both] [--days N] [--seed S] [--json] [--plot DIR]
   simulate --write-schema               regenerate docs/scenario.schema.json
