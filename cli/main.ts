@@ -359,7 +359,13 @@ function serveCommand(args: readonly string[], { config, out }: Context): Prepar
     needs: ['schema'],
     async run(runtime) {
       const { startLocalServer } = await import('../shared/api/local-server.ts');
-      const server = await startLocalServer({ runtime, port });
+      const server = await startLocalServer({ runtime, port }).catch((error: unknown) => {
+        if ((error as { code?: unknown } | null)?.code !== 'EADDRINUSE') throw error;
+        throw new SetupError(
+          `Port ${port} on 127.0.0.1 is in use by another program: stop it, or pick another port with --port N.`,
+          { cause: error },
+        );
+      });
       const warning = nonLocalDatabaseWarning(config);
       if (warning) out(warning);
       out(`LFI API and dashboard on ${server.url}`);

@@ -102,6 +102,11 @@ describe('every lfi failure is one sentence and exit 1, within seconds', () => {
     expectOneSentenceFailure(await lfi(['serve', '--port', port], embedded()), sentence);
   });
 
+  it('says a port in use is in use, and how to pick another', async () => {
+    const outcome = await lfi(['serve', '--port', String(blackHolePort)], embedded());
+    expectOneSentenceFailure(outcome, new RegExp(`Port ${blackHolePort} on 127.0.0.1 is in use.*--port N`));
+  });
+
   it('says which option lacks its value (was a TypeError)', async () => {
     expectOneSentenceFailure(
       await lfi(['run', '--date'], embedded()),

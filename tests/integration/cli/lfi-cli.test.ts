@@ -38,7 +38,9 @@ describe('the lfi command line', () => {
 
   it('runs a date and prints the per-segment table; a second run of the date changes nothing', async () => {
     const first = await lfi('run', '--date', '2026-11-20');
-    expect(first.stdout).toMatch(/segment\s+capacity\s+target\s+actual\s+gap %\s+budget old → new\s+decision and reason/);
+    expect(first.stdout).toMatch(
+      /segment\s+capacity\s+target\s+actual\s+gap %\s+budget old → new\s+decision and reason/,
+    );
     expect(first.stdout).toMatch(/Run succeeded for 2026-11-20/);
 
     const before = JSON.parse((await lfi('run', '--date', '2026-11-20', '--json')).stdout);
