@@ -212,6 +212,23 @@ async function appliedVersions(db: SqlDatabase, ledger: MigrationLedger = lfiLed
 }
 
 /**
+ * The production migrations (supabase/migrations/) this database has not applied, in order; all
+ * of them on a database LFI was never migrated into. Reads only: creates nothing.
+ */
+export async function pendingMigrations(db: SqlDatabase): Promise<{ pending: string[]; total: number }> {
+  const core = await readMigrations([migrationsDir]);
+  const ledger = (await isSupabase(db)) ? supabaseLedger : lfiLedger;
+  const [table] = await db.query<{ present: boolean }>(`select to_regclass($1) is not null as present`, [
+    ledger.table,
+  ]);
+  const done = table?.present ? await appliedVersions(db, ledger) : new Set<string>();
+  return {
+    pending: core.filter((migration) => !done.has(migration.version)).map((migration) => migration.file),
+    total: core.length,
+  };
+}
+
+/**
  * The pending local-only migrations of a migrated database that has some of them (it runs the
  * simulated market) but not all; none for a database without the local set.
  */
