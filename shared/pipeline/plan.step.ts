@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { planSegments, selectActiveOverride } from '../domain/planner.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { trackGapAlerts } from './gap-alerts.ts';
 import { recordedStep } from './recorded-step.ts';
 import { loadControllerSettings } from './settings.repository.ts';
 import type { StepInput } from './step-input.ts';
@@ -26,7 +27,10 @@ const planInputSchema = z.object({
   ),
 });
 
-/** Plan: a target from capacity (or an active override) and the gap, for every active segment. */
+/**
+ * Plan: a target from capacity (or an active override) and the gap, for every active segment;
+ * then the gap alerts (a gap beyond the threshold for N days in a row).
+ */
 export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'plan', input, async () => {
     const { recentDays } = await loadControllerSettings(runtime.db);
@@ -60,12 +64,14 @@ export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInp
       }),
     );
     await runtime.db.rpc('lfi_save_plans', { p_date: input.date, p_plans: plans });
+    const alerts = await trackGapAlerts(runtime, input);
     return {
       segments_planned: plans.length,
       overrides_used: plans.filter((plan) => plan.target_source === 'override').length,
       target_total: Math.round(plans.reduce((sum, plan) => sum + plan.target_leads_per_day, 0) * 100) / 100,
       actual_total: plans.reduce((sum, plan) => sum + plan.actual_leads, 0),
       segments_below_target: plans.filter((plan) => plan.lead_gap > 0).length,
+      ...alerts,
     };
   });
 }

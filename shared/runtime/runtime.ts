@@ -1,5 +1,8 @@
 import type { AdsChannel } from '../ads/ads-channel.port.ts';
 import { createSimulatedMarket } from '../ads/simulated-market.ts';
+import type { AlertChannel } from '../alerts/alerts.port.ts';
+import { logAlertChannel } from '../alerts/log-alerts.adapter.ts';
+import { snsAlertChannel } from '../alerts/sns-alerts.adapter.ts';
 import { type Config, ConfigError } from '../config/config.ts';
 import type { Database } from '../db/database.port.ts';
 import { openDatabase } from '../db/open-database.ts';
@@ -24,6 +27,8 @@ export interface Runtime {
   readonly ads: AdsChannel;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where on-call alerts go: the SNS topic in AWS, the log elsewhere. */
+  readonly alerts: AlertChannel;
 }
 
 export interface RuntimeParts {
@@ -31,6 +36,7 @@ export interface RuntimeParts {
   readonly ads?: AdsChannel;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  readonly alerts?: AlertChannel;
 }
 
 export async function createRuntime(config: Config, parts: RuntimeParts = {}): Promise<Runtime> {
@@ -43,6 +49,9 @@ export async function createRuntime(config: Config, parts: RuntimeParts = {}): P
     ads: parts.ads ?? adsChannelFor(config, db, logger, clock),
     clock,
     logger,
+    alerts:
+      parts.alerts ??
+      (config.LFI_ALERT_TOPIC_ARN ? snsAlertChannel(config.LFI_ALERT_TOPIC_ARN) : logAlertChannel(logger)),
   };
 }
 
