@@ -63,6 +63,13 @@ export const pageQuery = z.strictObject(pageQueryShape);
 export const rangeQuery = z.strictObject(rangeQueryShape);
 export const rangePageQuery = z.strictObject({ ...rangeQueryShape, ...pageQueryShape });
 export const emptyQuery = z.strictObject({});
+export const gapEpisodesQuery = z.strictObject({
+  status: z
+    .enum(['open', 'closed', 'all'], { message: 'must be open, closed or all' })
+    .optional()
+    .meta({ description: 'Which episodes: open (still alerting), closed, or all (default).' }),
+  ...pageQueryShape,
+});
 
 export const createSegmentBody = z.strictObject({
   branch: z
@@ -318,6 +325,30 @@ export const runRow = z.object({
     .meta({ description: 'Orchestrate only: budgets this run changed.' }),
 });
 export const runList = z.object({ items: z.array(runRow), page });
+
+export const gapEpisode = z.object({
+  id: uuid,
+  segment_id: uuid,
+  segment_code: z.string(),
+  segment_name: z.string(),
+  status: z.enum(['open', 'closed']),
+  started_on: isoDate.meta({ description: 'The first day of the run of large gaps.' }),
+  raised_on: isoDate.meta({ description: 'The day the episode reached its N days and raised its alert.' }),
+  last_seen_on: isoDate.meta({ description: 'The latest day the gap was still beyond the threshold.' }),
+  closed_on: isoDate
+    .nullable()
+    .meta({ description: 'The first day back within the threshold; null while open.' }),
+  threshold_percentage: z
+    .number()
+    .meta({ description: 'The |gap %| threshold in force when it was raised.' }),
+  threshold_days: z.number().int(),
+  gap_percentage: z.number().meta({ description: 'The gap % of its latest day (positive: too few leads).' }),
+  peak_gap_percentage: z.number().meta({ description: 'The largest gap % seen in the episode.' }),
+  explanation: z.string().meta({ description: "The alert's one line." }),
+  closing_explanation: z.string().nullable(),
+  alerted_at: timestamp.nullable().meta({ description: 'When the alert went out; null: not sent (yet).' }),
+});
+export const gapEpisodeList = z.object({ items: z.array(gapEpisode), page });
 
 export const openApiDocument = z.record(z.string(), z.unknown());
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert, AlertChannel } from '../../../shared/alerts/alerts.port.ts';
+import { startLocalServer } from '../../../shared/api/local-server.ts';
 import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { addDays } from '../../../shared/domain/business-day.ts';
@@ -137,5 +138,57 @@ describe.each(databaseLanes)('gap alerts on $name', (lane) => {
     await plan(painter, '2026-11-28', 90);
     expect(await night('2026-11-28')).toMatchObject({ gap_alerts_sent: 1 });
     expect(sent.map((alert) => alert.subject)).toEqual(['LFI gap alert: schilder-utrecht since 2026-11-27']);
+  });
+
+  it('lists the episodes in the API, open ones first, filtered by status, with 400 for a bad status', async () => {
+    const server = await startLocalServer({
+      runtime: { db, clock: { now: () => new Date('2026-11-29T09:00:00Z') }, logger: silentLogger },
+      port: 0,
+      settings: { allowedOrigins: [], timeZone: 'Europe/Amsterdam', readCacheMs: 0 },
+    });
+    try {
+      const get = async (query: string) => {
+        const response = await fetch(`${server.url}/api/alerts/gap-episodes${query}`, {
+          headers: { authorization: `Bearer ${server.token}` },
+        });
+        return { status: response.status, json: await response.json() };
+      };
+      const all = await get('');
+      expect(all.status).toBe(200);
+      expect(all.json.page).toEqual({ limit: 50, offset: 0, total: 3 });
+      expect(
+        all.json.items.map((e: { segment_code: string; status: string; raised_on: string }) => [
+          e.segment_code,
+          e.status,
+          e.raised_on,
+        ]),
+      ).toEqual([
+        ['dakdekker-zeeland', 'open', '2026-11-27'],
+        ['schilder-utrecht', 'open', '2026-11-27'],
+        ['schilder-utrecht', 'closed', '2026-11-22'],
+      ]);
+      expect(all.json.items[2]).toMatchObject({
+        segment_id: painter,
+        segment_name: 'Schilder Utrecht',
+        started_on: '2026-11-20',
+        closed_on: '2026-11-24',
+        threshold_percentage: 30,
+        threshold_days: 3,
+        peak_gap_percentage: -80,
+        closing_explanation:
+          'schilder-utrecht: gap back to +12.0% on 2026-11-24, within ±30% (large since 2026-11-20).',
+      });
+      expect(typeof all.json.items[2].alerted_at).toBe('string');
+      const closed = await get('?status=closed&limit=1');
+      expect(closed.json.items).toHaveLength(1);
+      expect(closed.json.page.total).toBe(1);
+      const bad = await get('?status=maybe');
+      expect(bad.status).toBe(400);
+      expect(bad.json.error.details).toEqual([
+        { field: 'query.status', message: 'must be open, closed or all' },
+      ]);
+    } finally {
+      await server.close();
+    }
   });
 });
