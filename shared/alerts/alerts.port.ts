@@ -4,12 +4,12 @@
  */
 export interface Alert {
   /** What kind of alert, so a subscriber can filter (an SNS message attribute). */
-  readonly kind: 'gap_episode';
+  readonly kind: 'gap_episode' | 'missing_run';
   /** At most 100 characters (SNS's limit for email subjects). */
   readonly subject: string;
   /** The one-line explanation. */
   readonly explanation: string;
-  /** Where to look: the segment in the dashboard. */
+  /** Where to look: the segment (or the night's page) in the dashboard. */
   readonly link: string;
 }
 
