@@ -305,7 +305,10 @@ export const runRow = z.object({
   run_id: uuid,
   step: z.string(),
   run_date: isoDate,
-  status: z.enum(['running', 'succeeded', 'failed']),
+  status: z.enum(['running', 'succeeded', 'partial', 'failed', 'stale']).meta({
+    description:
+      'partial: the step finished but some budget changes failed; stale: it stopped without finishing and a later run took over.',
+  }),
   dry_run: z.boolean(),
   started_at: timestamp,
   finished_at: timestamp.nullable(),
