@@ -8,6 +8,7 @@ import { DEMO_DEFAULTS, describeDemo, loadDemo } from '../shared/demo/load-demo.
 import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
 import '../shared/ads/google-ads.loader.ts';
+import { consoleAlertChannel } from '../shared/alerts/log-alerts.adapter.ts';
 import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
 import {
@@ -60,7 +61,9 @@ export async function main(
   // The simulation brings its own throwaway database: the configured one is never opened.
   if (command === 'simulate') return simulateCommand(rest, out);
   const config = loadConfig();
-  const runtime = await createRuntime(config, { logger: silentLogger });
+  // The CLI logs nothing, so an alert (without an SNS topic) goes to stderr where it is seen.
+  const alerts = config.LFI_ALERT_TOPIC_ARN ? undefined : consoleAlertChannel();
+  const runtime = await createRuntime(config, { logger: silentLogger, ...(alerts ? { alerts } : {}) });
   try {
     switch (command) {
       case 'migrate':

@@ -10,3 +10,15 @@ export function logAlertChannel(logger: Logger): AlertChannel {
     },
   };
 }
+
+/** For a terminal (`lfi run` logs nothing): the alert as a short block on stderr. */
+export function consoleAlertChannel(
+  write: (text: string) => void = (text) => process.stderr.write(text),
+): AlertChannel {
+  return {
+    name: 'log',
+    async publish(alert) {
+      write(`ALERT ${alert.subject}\n  ${alert.explanation}\n  ${alert.link}\n`);
+    },
+  };
+}

@@ -1,8 +1,10 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { consoleAlertChannel, logAlertChannel } from '../../../shared/alerts/log-alerts.adapter.ts';
 import { snsAlertChannel } from '../../../shared/alerts/sns-alerts.adapter.ts';
 import { TransientError } from '../../../shared/runtime/errors.ts';
+import { jsonLogger } from '../../../shared/runtime/logger.ts';
 
 const topicArn = 'arn:aws:sns:eu-west-1:123456789012:LeadFlowIntelligence-AlertsTopic';
 const alert = {
@@ -48,5 +50,25 @@ describe('the SNS alert channel', () => {
     expect(failure).toBeInstanceOf(TransientError);
     expect((failure as Error).message).toBe(`The alert "${alert.subject}" could not be published to SNS.`);
     expect((failure as Error).cause).toBe(refusal);
+  });
+});
+
+describe('the local alert channels', () => {
+  it('print the alert on the console as subject, explanation and link', async () => {
+    const written: string[] = [];
+    await consoleAlertChannel((text) => written.push(text)).publish(alert);
+    expect(written).toEqual([`ALERT ${alert.subject}\n  ${alert.explanation}\n  ${alert.link}\n`]);
+  });
+
+  it('log the alert as a warning with its text', async () => {
+    const lines: string[] = [];
+    await logAlertChannel(jsonLogger('lfi', { write: (line) => lines.push(line) })).publish(alert);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        message: `alert: ${alert.subject}`,
+        alert: { ...alert, text: `${alert.explanation}\n${alert.link}` },
+      }),
+    ]);
   });
 });
