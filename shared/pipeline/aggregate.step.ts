@@ -19,6 +19,13 @@ export function runAggregateStep(runtime: Runtime, input: StepInput): Promise<St
       await runtime.db.rpc('lfi_mapped_campaigns', { p_channel: 'google_ads' }),
     );
     const metrics = campaigns.length ? await runtime.ads.dailyMetrics(campaigns, from, to) : [];
-    return aggregateWindow(runtime.db, { from, to, timeZone: runtime.config.LFI_TIME_ZONE, metrics });
+    const counts = await aggregateWindow(runtime.db, {
+      from,
+      to,
+      timeZone: runtime.config.LFI_TIME_ZONE,
+      metrics,
+    });
+    runtime.metrics.add('UnsegmentedLeads', counts.unsegmented_leads);
+    return counts;
   });
 }

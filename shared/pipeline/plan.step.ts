@@ -64,6 +64,8 @@ export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInp
       }),
     );
     await runtime.db.rpc('lfi_save_plans', { p_date: input.date, p_plans: plans });
+    runtime.metrics.add('SegmentsPlanned', plans.length);
+    for (const plan of plans) runtime.metrics.add('GapPercent', plan.lead_gap_percentage);
     const alerts = await trackGapAlerts(runtime, input);
     return {
       segments_planned: plans.length,

@@ -62,5 +62,8 @@ export async function recordedStep(
     // Within an execution the lease stays for Step Functions' retry; RecordFailure gives it back.
     if (executionId === undefined) await release();
     throw error;
+  } finally {
+    // What the step measured goes out with it, even when it failed half-way.
+    runtime.metrics.publish();
   }
 }

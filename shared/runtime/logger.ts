@@ -36,8 +36,19 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 function serialise(context: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(context)) {
-    out[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
-  }
+  for (const [key, value] of Object.entries(context))
+    out[key] = value instanceof Error ? errorFields(value) : value;
   return out;
+}
+
+/** As Powertools' formatError: name, message, stack, the cause (itself formatted) and own fields such as `code`. */
+export function errorFields(error: Error): Record<string, unknown> {
+  const { name, message, stack, cause, ...own } = error as Error & Record<string, unknown>;
+  return {
+    ...own,
+    name,
+    message,
+    stack,
+    ...(cause === undefined ? {} : { cause: cause instanceof Error ? errorFields(cause) : cause }),
+  };
 }

@@ -13,6 +13,7 @@ import {
   hasGoogleAdsCredentialsInEnv,
 } from './credentials.ts';
 import { jsonLogger, type Logger } from './logger.ts';
+import { type Metrics, noMetrics } from './metrics.ts';
 
 export interface Clock {
   now(): Date;
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly logger: Logger;
   /** Where on-call alerts go: the SNS topic in AWS, the log elsewhere. */
   readonly alerts: AlertChannel;
+  /** The run's numbers: EMF in Lambda, nowhere elsewhere. */
+  readonly metrics: Metrics;
 }
 
 export interface RuntimeParts {
@@ -37,6 +40,7 @@ export interface RuntimeParts {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly alerts?: AlertChannel;
+  readonly metrics?: Metrics;
 }
 
 export async function createRuntime(config: Config, parts: RuntimeParts = {}): Promise<Runtime> {
@@ -52,6 +56,7 @@ export async function createRuntime(config: Config, parts: RuntimeParts = {}): P
     alerts:
       parts.alerts ??
       (config.LFI_ALERT_TOPIC_ARN ? snsAlertChannel(config.LFI_ALERT_TOPIC_ARN) : logAlertChannel(logger)),
+    metrics: parts.metrics ?? noMetrics,
   };
 }
 

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
+import type { AdsChannel } from '../../../shared/ads/ads-channel.port.ts';
+import { AdsUnavailableError } from '../../../shared/ads/ads-errors.ts';
+import { createSimulatedMarket, type SimulatedMarket } from '../../../shared/ads/simulated-market.ts';
+import type { Alert } from '../../../shared/alerts/alerts.port.ts';
+import { loadConfig } from '../../../shared/config/config.ts';
+import type { SqlDatabase } from '../../../shared/db/database.port.ts';
+import { loadDemo } from '../../../shared/demo/load-demo.ts';
+import { addDays } from '../../../shared/domain/business-day.ts';
+import { silentLogger } from '../../../shared/runtime/logger.ts';
+import { emfMetrics } from '../../../shared/runtime/powertools.ts';
+import { createRuntime } from '../../../shared/runtime/runtime.ts';
+import { captureOutput, jsonLines } from '../../support/capture-output.ts';
+import { databaseLanes } from '../../support/databases.ts';
+
+// The nightly state machine as CDK synthesizes it, on the demo world, with Powertools Metrics as
+// in Lambda: the EMF documents printed are compared with what the run recorded.
+const seed = 11;
+const fast = { retryIntervalMs: 0 };
+
+interface Emf {
+  readonly _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
+  readonly [metric: string]: unknown;
+}
+
+describe.each(databaseLanes)('the nightly run’s metrics and gap alerts on $name', (lane) => {
+  let db: SqlDatabase;
+  let market: SimulatedMarket;
+
+  beforeAll(async () => {
+    db = await lane.open();
+    market = createSimulatedMarket(db, { seed });
+    await loadDemo(db, market, { days: 10, seed, today: '2026-11-25' });
+  }, 600_000);
+  afterAll(() => db?.close());
+
+  const night = async (date: string, ads: AdsChannel = market) => {
+    const alerts: Alert[] = [];
+    const runtime = await createRuntime(loadConfig({}), {
+      db,
+      ads,
+      clock: { now: () => new Date(`${addDays(date, 1)}T09:00:00Z`) },
+      logger: silentLogger,
+      metrics: emfMetrics('lead-flow-intelligence'),
+      alerts: { name: 'log', publish: async (alert) => void alerts.push(alert) },
+    });
+    const { result, lines } = await captureOutput(() => runNightlyLocally(runtime, { date }, fast));
+    const emf = jsonLines(lines).filter((line): line is Emf => '_aws' in line);
+    for (const document of emf)
+      expect(document._aws.CloudWatchMetrics.map((m) => m.Namespace)).toEqual(['LeadFlowIntelligence']);
+    /** Every value of a metric over the run's documents. */
+    const values = (name: string) => emf.flatMap((d) => (name in d ? [d[name]].flat() : [])) as number[];
+    return { execution: result, values, alerts };
+  };
+  const decisions = (date: string) =>
+    db.query<{ status: string; old_value: string; new_value: string }>(
+      `select status, old_value::text, new_value::text from public.channel_orchestration_log
+        where date = $1 and status <> 'dry_run'`,
+      [date],
+    );
+  const plans = (date: string) =>
+    db.query<{ gap: number }>(
+      'select lead_gap_percentage::float8 as gap from public.lead_segment_plans where date = $1 order by segment_id',
+      [date],
+    );
+
+  it('prints segments planned, the gap of each, unsegmented leads, and the changes with the euros they moved', async () => {
+    const date = '2026-11-24';
+    const { execution, values } = await night(date);
+    expect(execution.status).toBe('SUCCEEDED');
+    const planned = await plans(date);
+    expect(values('SegmentsPlanned')).toEqual([planned.length]);
+    expect([...values('GapPercent')].sort((a, b) => a - b)).toEqual(
+      planned.map((p) => p.gap).sort((a, b) => a - b),
+    );
+    const [unsegmented] = await db.query<{ n: number }>(
+      `select (counts->>'unsegmented_leads')::int as n from public.lfi_runs where run_date = $1 and step = 'aggregate'`,
+      [date],
+    );
+    expect(values('UnsegmentedLeads')).toEqual([unsegmented?.n]);
+
+    const logged = await decisions(date);
+    const landed = logged.filter((d) => d.status === 'applied' || d.status === 'clamped');
+    expect(landed.length).toBeGreaterThan(0);
+    expect(values('ChangesApplied')).toEqual([landed.length]);
+    expect(values('ChangesSkipped')).toEqual([logged.filter((d) => d.status === 'skipped').length]);
+    expect(values('ChangesFailed')).toEqual([0]);
+    const cents = landed.reduce(
+      (sum, d) =>
+        sum + Math.abs(Math.round(Number(d.new_value) * 100) - Math.round(Number(d.old_value) * 100)),
+      0,
+    );
+    expect(values('BudgetChangedEuros')).toEqual([cents / 100]);
+  }, 120_000);
+
+  it('counts the failed changes of a night the ads channel refused, which ends partial', async () => {
+    const date = '2026-11-25';
+    await db.exec(
+      `insert into public.lfi_settings (key, value) values ('gap_alerts', '{"gapPercent": 1, "days": 1}')`,
+    );
+    const down: AdsChannel = {
+      name: market.name,
+      dailyMetrics: (...args) => market.dailyMetrics(...args),
+      currentBudgets: (...args) => market.currentBudgets(...args),
+      applyBudgetChanges: async () => {
+        throw new AdsUnavailableError('budget changes: Google Ads API could not be reached: ECONNREFUSED.');
+      },
+    };
+    const { execution, values, alerts } = await night(date, down);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'PartialRun' });
+    const failed = (await decisions(date)).filter((d) => d.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(values('ChangesFailed')).toEqual([failed.length]);
+    expect(values('ChangesApplied')).toEqual([0]);
+
+    // Through the state machine, the plan step raised one alert per segment beyond ±1% that night.
+    const beyond = (await plans(date)).filter((p) => Math.abs(p.gap) > 1);
+    expect(alerts).toHaveLength(beyond.length);
+    for (const alert of alerts)
+      expect(alert.link).toMatch(/^http:\/\/localhost:8787\/#\/segment\/[0-9a-f-]{36}$/);
+  }, 120_000);
+});
