@@ -108,6 +108,8 @@ export class LeadFlowIntelligenceStack extends Stack {
       alertTopic: this.alerts.topic,
     });
     this.alerts.alarmOnFailedExecutions(this.pipeline.stateMachine);
+    this.alerts.alarmOnFailedChanges(commonEnvironment.POWERTOOLS_SERVICE_NAME);
+    this.alerts.alarmOnMissingNight(commonEnvironment.POWERTOOLS_SERVICE_NAME);
     new NightlySchedule(this, 'NightlySchedule', {
       stateMachine: this.pipeline.stateMachine,
       timeZone: settings.timeZone,

@@ -25,6 +25,9 @@ export async function checkNight(runtime: Runtime): Promise<NightCheck> {
   const now = runtime.clock.now();
   const date = yesterday(now, timeZone);
   const status = statusSchema.parse(await runtime.db.rpc('lfi_night_status', { p_date: date }));
+  // The alarm on this metric also fires when the check itself did not run.
+  runtime.metrics.add('NightSucceeded', status.succeeded ? 1 : 0);
+  runtime.metrics.publish();
   if (status.succeeded) return { date, succeeded: true, alerted: null };
   const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(now);
   const got = status.steps.length

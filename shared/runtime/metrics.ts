@@ -9,7 +9,9 @@ export type MetricName =
   | 'ChangesApplied'
   | 'ChangesSkipped'
   | 'ChangesFailed'
-  | 'BudgetChangedEuros';
+  | 'BudgetChangedEuros'
+  /** The morning check: 1 when yesterday's night succeeded, 0 when it did not. */
+  | 'NightSucceeded';
 
 export interface Metrics {
   /** One value of a metric; a metric added several times before `publish` is a distribution. */

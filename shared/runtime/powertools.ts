@@ -29,6 +29,7 @@ const units: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   ChangesSkipped: MetricUnit.Count,
   ChangesFailed: MetricUnit.Count,
   BudgetChangedEuros: MetricUnit.NoUnit,
+  NightSucceeded: MetricUnit.Count,
 };
 
 /** EMF's limit of values per metric in one document. */

@@ -5,7 +5,9 @@ import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { localLambdaContext } from '../../../shared/runtime/local-lambda-context.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
+import { emfMetrics } from '../../../shared/runtime/powertools.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
+import { captureOutput, jsonLines } from '../../support/capture-output.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 describe.each(databaseLanes)('the morning check for a missing run on $name', (lane) => {
@@ -23,9 +25,15 @@ describe.each(databaseLanes)('the morning check for a missing run on $name', (la
       clock: { now: () => new Date(`${morning}T06:00:00Z`) },
       logger: silentLogger,
       alerts: { name: 'log', publish: async (alert) => void sent.push(alert) },
+      metrics: emfMetrics('lead-flow-intelligence'),
     });
     const handler = createCheckNightHandler(async () => runtime);
-    const result = await handler({}, localLambdaContext('lfi-check-night', 30_000));
+    const { result, lines } = await captureOutput(() =>
+      handler({}, localLambdaContext('lfi-check-night', 30_000)),
+    );
+    // The NightSucceeded metric the NightMissing alarm watches.
+    const printed = jsonLines(lines).flatMap((d) => ('NightSucceeded' in d ? [d.NightSucceeded] : []));
+    expect(printed).toEqual([result.succeeded ? 1 : 0]);
     return { result, sent };
   };
   const run = (date: string, step: string, status: string, dryRun = false) =>

@@ -346,6 +346,35 @@ describe('LeadFlowIntelligenceStack', () => {
       expect(environmentOf(id)).not.toHaveProperty('LFI_ALERT_TOPIC_ARN');
   });
 
+  it('alarms on failed budget changes from the ChangesFailed metric the Orchestrate step prints', () => {
+    // The EMF documents carry namespace LeadFlowIntelligence and the service dimension (tests/unit/runtime/powertools.test.ts).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'LeadFlowIntelligence',
+      MetricName: 'ChangesFailed',
+      Dimensions: [{ Name: 'service', Value: 'lead-flow-intelligence' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: ids.topic }],
+    });
+  });
+
+  it('alarms when the morning check finds no succeeded night, or does not report for a day', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'LeadFlowIntelligence',
+      MetricName: 'NightSucceeded',
+      Dimensions: [{ Name: 'service', Value: 'lead-flow-intelligence' }],
+      Statistic: 'Minimum',
+      Period: 86400,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: ids.topic }],
+    });
+  });
+
   it('alarms to the alert topic when an execution fails', () => {
     // Covers failures the Catch cannot: an execution timeout, or RecordFailure itself failing.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
