@@ -9,6 +9,7 @@ import { businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain
 import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
 import '../shared/ads/google-ads.loader.ts';
 import { consoleAlertChannel } from '../shared/alerts/log-alerts.adapter.ts';
+import { logBackfill } from '../shared/pipeline/system-log.ts';
 import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
 import {
@@ -291,6 +292,7 @@ async function backfillCommand(
   }
   progress(dates.length, dates.length, to);
   process.stderr.write('\n');
+  await logBackfill(runtime, { from, to, days: dates.length, failed });
   out(`Backfilled ${dates.length - failed} of ${dates.length} days (${from} to ${to}).`);
   return failed ? 1 : 0;
 }

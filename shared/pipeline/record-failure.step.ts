@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Runtime } from '../runtime/runtime.ts';
 import { releaseRunLease } from './run-lease.repository.ts';
 import type { StepInput } from './step-input.ts';
+import { writeSystemLog } from './system-log.ts';
 
 // Step Functions' Catch puts { Error, Cause } under the catcher's ResultPath ($.error).
 const caughtSchema = z.object({ Error: z.string().default('Error'), Cause: z.string().optional() });
@@ -33,6 +34,12 @@ export async function recordPipelineFailure(runtime: Runtime, input: StepInput):
     p_run_id: runId,
     p_status: partial ? 'partial' : 'failed',
     p_error: message,
+  });
+  await writeSystemLog(runtime, {
+    level: partial ? 'warn' : 'error',
+    source: 'pipeline',
+    message,
+    context: { run_id: runId, run_date: input.date, execution_id: input.execution?.id ?? null },
   });
   // The execution ends here: the date is free for the next run.
   if (input.execution) await releaseRunLease(runtime.db, input.date, input.execution.id);

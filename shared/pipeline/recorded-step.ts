@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { releaseRunLease } from './run-lease.repository.ts';
 import { holdRunLease } from './run-lease.ts';
 import type { StepInput } from './step-input.ts';
+import { orchestrationSummary, writeSystemLog } from './system-log.ts';
 
 export type StepName = 'aggregate' | 'plan' | 'orchestrate';
 export type StepCounts = Record<string, unknown>;
@@ -47,6 +48,21 @@ export async function recordedStep(
     const status = typeof counts.failed === 'number' && counts.failed > 0 ? 'partial' : 'succeeded';
     await runtime.db.rpc('lfi_finish_run', { p_run_id: runId, p_status: status, p_counts: counts });
     runtime.logger.info(`${step} ${status}`, { ...log, runId, counts });
+    const context = { run_id: runId, run_date: input.date, execution_id: holder, counts };
+    if (status === 'partial')
+      await writeSystemLog(runtime, {
+        level: 'warn',
+        source: `pipeline.${step}`,
+        message: `${counts.failed} budget change(s) failed for ${input.date}`,
+        context,
+      });
+    if (step === 'orchestrate')
+      await writeSystemLog(runtime, {
+        level: 'info',
+        source: 'orchestrate',
+        message: orchestrationSummary(input.date, input.dryRun, counts),
+        context,
+      });
     if (releasesLease) await release();
     return { ...input, [step]: counts };
   } catch (error) {
@@ -59,6 +75,12 @@ export async function recordedStep(
         .catch((recordError: unknown) =>
           runtime.logger.error(`${step} failure not recorded`, { ...log, error: recordError }),
         );
+    await writeSystemLog(runtime, {
+      level: 'error',
+      source: `pipeline.${step}`,
+      message,
+      context: { run_id: runId ?? null, run_date: input.date, execution_id: holder },
+    });
     // Within an execution the lease stays for Step Functions' retry; RecordFailure gives it back.
     if (executionId === undefined) await release();
     throw error;

@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { applySegmentChanges, segmentBudgets } from './budget-changes.ts';
 import { campaignsSchema, channel, logRow, recordDecisions } from './orchestration.repository.ts';
 import { loadRunSettings } from './settings.repository.ts';
+import { writeSystemLog } from './system-log.ts';
 
 const euros = z.union([z.number(), z.string()]);
 const nightChangeSchema = z.object({
@@ -103,11 +104,11 @@ export async function restoreNight(
     });
   });
   await recordDecisions(runtime.db, null, date, logged);
-  await runtime.db.rpc('lfi_log', {
-    p_level: 'info',
-    p_source: 'restore',
-    p_message: `restore of ${date}${dryRun ? ' (dry run)' : ''}: ${logged.length} of ${plans.length} budget(s) put back`,
-    p_context: { date, dryRun },
+  await writeSystemLog(runtime, {
+    level: 'info',
+    source: 'restore',
+    message: `restore of ${date}${dryRun ? ' (dry run)' : ''}: ${logged.length} of ${plans.length} budget(s) put back`,
+    context: { date, dryRun },
   });
   return { date, dryRun, segments: plans.map((plan) => outcomeOf(plan, errors.get(plan) ?? null, dryRun)) };
 }

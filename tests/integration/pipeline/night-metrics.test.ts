@@ -8,6 +8,7 @@ import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { addDays } from '../../../shared/domain/business-day.ts';
+import { logBackfill } from '../../../shared/pipeline/system-log.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { emfMetrics } from '../../../shared/runtime/powertools.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
@@ -59,6 +60,13 @@ describe.each(databaseLanes)('the nightly run’s metrics and gap alerts on $nam
         where date = $1 and status <> 'dry_run'`,
       [date],
     );
+  const systemLog = async (date: string) =>
+    (
+      await db.query<{ level: string; source: string; message: string }>(
+        `select level, source, message from public.lfi_system_log where context ->> 'run_date' = $1 order by id`,
+        [date],
+      )
+    ).map((l) => [l.level, l.source, l.message]);
   const plans = (date: string) =>
     db.query<{ gap: number }>(
       'select lead_gap_percentage::float8 as gap from public.lead_segment_plans where date = $1 order by segment_id',
@@ -86,6 +94,17 @@ describe.each(databaseLanes)('the nightly run’s metrics and gap alerts on $nam
     expect(values('ChangesApplied')).toEqual([landed.length]);
     expect(values('ChangesSkipped')).toEqual([logged.filter((d) => d.status === 'skipped').length]);
     expect(values('ChangesFailed')).toEqual([0]);
+    expect(await systemLog(date)).toEqual([
+      [
+        'info',
+        'orchestrate',
+        expect.stringMatching(
+          new RegExp(
+            `^orchestrate ${date}: \\d+ increased, \\d+ decreased, \\d+ skipped, 0 failed, 0 already decided$`,
+          ),
+        ),
+      ],
+    ]);
     const cents = landed.reduce(
       (sum, d) =>
         sum + Math.abs(Math.round(Number(d.new_value) * 100) - Math.round(Number(d.old_value) * 100)),
@@ -119,5 +138,78 @@ describe.each(databaseLanes)('the nightly run’s metrics and gap alerts on $nam
     expect(alerts).toHaveLength(beyond.length);
     for (const alert of alerts)
       expect(alert.link).toMatch(/^http:\/\/localhost:8787\/#\/segment\/[0-9a-f-]{36}$/);
+
+    // The system log has the night's failed changes, its orchestration and the partial night.
+    const logged = await systemLog(date);
+    expect(logged.map(([level, source]) => [level, source])).toEqual([
+      ['warn', 'pipeline.orchestrate'],
+      ['info', 'orchestrate'],
+      ['warn', 'pipeline'],
+    ]);
+    expect(logged[0]?.[2]).toBe(`${failed.length} budget change(s) failed for ${date}`);
+    expect(logged[1]?.[2]).toMatch(
+      new RegExp(`^orchestrate ${date}: 0 increased, 0 decreased, \\d+ skipped, ${failed.length} failed`),
+    );
+    expect(logged[2]?.[2]).toMatch(new RegExp(`^LFI nightly run for ${date} was partial: PartialRun`));
   }, 120_000);
+
+  it('writes an aggregation error to the system log, with the run and the execution', async () => {
+    const date = '2026-11-23';
+    const broken: AdsChannel = {
+      name: market.name,
+      dailyMetrics: async () => {
+        throw new Error('the ads report came back malformed');
+      },
+      currentBudgets: (...args) => market.currentBudgets(...args),
+      applyBudgetChanges: (...args) => market.applyBudgetChanges(...args),
+    };
+    const { execution } = await night(date, broken);
+    expect(execution).toMatchObject({ status: 'FAILED', step: 'aggregate' });
+    const logged = await db.query<{
+      level: string;
+      source: string;
+      message: string;
+      context: Record<string, unknown>;
+    }>(
+      `select level, source, message, context from public.lfi_system_log where context ->> 'run_date' = $1 order by id`,
+      [date],
+    );
+    expect(logged.map((l) => [l.level, l.source])).toEqual([
+      ['error', 'pipeline.aggregate'],
+      ['error', 'pipeline'],
+    ]);
+    expect(logged[0]?.message).toBe('the ads report came back malformed');
+    expect(logged[1]?.message).toMatch(
+      /^LFI nightly run for 2026-11-23 failed: Error — the ads report came back malformed/,
+    );
+    expect(logged[0]?.context).toMatchObject({ run_date: date, execution_id: execution.executionId });
+    expect(typeof logged[0]?.context.run_id).toBe('string');
+  }, 120_000);
+
+  it('logs a backfill as one line, and never lets a broken system log fail the caller', async () => {
+    const runtime = await createRuntime(loadConfig({}), { db, ads: market, logger: silentLogger });
+    await logBackfill(runtime, { from: '2026-11-01', to: '2026-11-21', days: 21, failed: 1 });
+    const [entry] = await db.query<{ level: string; message: string; context: unknown }>(
+      `select level, message, context from public.lfi_system_log where source = 'backfill'`,
+    );
+    expect(entry).toEqual({
+      level: 'warn',
+      message: 'backfill 2026-11-01 to 2026-11-21: 20 of 21 days ran, 1 failed',
+      context: { from: '2026-11-01', to: '2026-11-21', days: 21, failed: 1 },
+    });
+    const errors: unknown[] = [];
+    const down = await createRuntime(loadConfig({}), {
+      db: {
+        kind: 'postgres',
+        rpc: async () => Promise.reject(new Error('connection refused')),
+        close: async () => {},
+      },
+      ads: market,
+      logger: { ...silentLogger, error: (_message, context) => void errors.push(context) },
+    });
+    await expect(
+      logBackfill(down, { from: '2026-11-01', to: '2026-11-02', days: 2, failed: 0 }),
+    ).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+  });
 });
