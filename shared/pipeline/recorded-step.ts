@@ -27,6 +27,8 @@ export async function recordedStep(
   const holder = executionId ?? `step:${randomUUID()}`;
   const releasesLease = step === 'orchestrate' || executionId === undefined;
   const log = { step, date: input.date, dryRun: input.dryRun, executionId: holder };
+  // Every line the step writes, down to one segment's, carries the step's correlation ids.
+  runtime.logger.appendKeys({ step, date: input.date, executionId: holder, runId: undefined });
   await holdRunLease(runtime, input.date, holder);
   const release = () =>
     releaseRunLease(runtime.db, input.date, holder).catch((error: unknown) =>
@@ -43,6 +45,7 @@ export async function recordedStep(
         p_started_by: input.startedBy ?? null,
       }),
     );
+    runtime.logger.appendKeys({ runId });
     runtime.logger.info(`${step} started`, { ...log, runId });
     const counts = await work(runId);
     const status = typeof counts.failed === 'number' && counts.failed > 0 ? 'partial' : 'succeeded';

@@ -4,6 +4,11 @@ export interface Logger {
   info(message: string, context?: Record<string, unknown>): void;
   warn(message: string, context?: Record<string, unknown>): void;
   error(message: string, context?: Record<string, unknown>): void;
+  /**
+   * Keys every later line carries (the correlation ids: run, execution, date, step), as
+   * Powertools' appendKeys; a key set to undefined is dropped.
+   */
+  appendKeys(keys: Record<string, unknown>): void;
 }
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -14,6 +19,7 @@ export function jsonLogger(
   options: { level?: Level; write?: (line: string) => void } = {},
 ): Logger {
   const threshold = order[options.level ?? 'info'];
+  const persistent: Record<string, unknown> = {};
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log =
     (level: Level) =>
@@ -25,14 +31,26 @@ export function jsonLogger(
           service,
           message,
           timestamp: new Date().toISOString(),
+          ...persistent,
           ...serialise(context),
         }),
       );
     };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    appendKeys(keys) {
+      for (const [key, value] of Object.entries(keys)) {
+        if (value === undefined) delete persistent[key];
+        else persistent[key] = value;
+      }
+    },
+  };
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, appendKeys() {} };
 
 function serialise(context: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

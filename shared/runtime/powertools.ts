@@ -18,6 +18,11 @@ export function powertoolsLogger(
     info: (message, context = {}) => logger.info(message, context),
     warn: (message, context = {}) => logger.warn(message, context),
     error: (message, context = {}) => logger.error(message, context),
+    appendKeys(keys) {
+      const entries = Object.entries(keys);
+      logger.removeKeys(entries.filter(([, value]) => value === undefined).map(([key]) => key));
+      logger.appendKeys(Object.fromEntries(entries.filter(([, value]) => value !== undefined)));
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { addDays } from '../../../shared/domain/business-day.ts';
 import { logBackfill } from '../../../shared/pipeline/system-log.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
-import { emfMetrics } from '../../../shared/runtime/powertools.ts';
+import { emfMetrics, powertoolsLogger } from '../../../shared/runtime/powertools.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
 import { captureOutput, jsonLines } from '../../support/capture-output.ts';
 import { databaseLanes } from '../../support/databases.ts';
@@ -36,13 +36,13 @@ describe.each(databaseLanes)('the nightly run’s metrics and gap alerts on $nam
   }, 600_000);
   afterAll(() => db?.close());
 
-  const night = async (date: string, ads: AdsChannel = market) => {
+  const night = async (date: string, ads: AdsChannel = market, logger = silentLogger) => {
     const alerts: Alert[] = [];
     const runtime = await createRuntime(loadConfig({}), {
       db,
       ads,
       clock: { now: () => new Date(`${addDays(date, 1)}T09:00:00Z`) },
-      logger: silentLogger,
+      logger,
       metrics: emfMetrics('lead-flow-intelligence'),
       alerts: { name: 'log', publish: async (alert) => void alerts.push(alert) },
     });
@@ -52,7 +52,12 @@ describe.each(databaseLanes)('the nightly run’s metrics and gap alerts on $nam
       expect(document._aws.CloudWatchMetrics.map((m) => m.Namespace)).toEqual(['LeadFlowIntelligence']);
     /** Every value of a metric over the run's documents. */
     const values = (name: string) => emf.flatMap((d) => (name in d ? [d[name]].flat() : [])) as number[];
-    return { execution: result, values, alerts };
+    return {
+      execution: result,
+      values,
+      alerts,
+      logLines: jsonLines(lines).filter((line) => 'level' in line),
+    };
   };
   const decisions = (date: string) =>
     db.query<{ status: string; old_value: string; new_value: string }>(
@@ -75,8 +80,23 @@ describe.each(databaseLanes)('the nightly run’s metrics and gap alerts on $nam
 
   it('prints segments planned, the gap of each, unsegmented leads, and the changes with the euros they moved', async () => {
     const date = '2026-11-24';
-    const { execution, values } = await night(date);
+    const { execution, values, logLines } = await night(
+      date,
+      market,
+      powertoolsLogger('lead-flow-intelligence'),
+    );
     expect(execution.status).toBe('SUCCEEDED');
+    // Powertools Logger as in Lambda: each step's lines carry the step, date, execution and run.
+    const finished = logLines.filter((line) => line.message === 'orchestrate succeeded');
+    expect(finished).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        step: 'orchestrate',
+        date,
+        executionId: execution.executionId,
+      }),
+    ]);
+    expect(typeof finished[0]?.runId).toBe('string');
     const planned = await plans(date);
     expect(values('SegmentsPlanned')).toEqual([planned.length]);
     expect([...values('GapPercent')].sort((a, b) => a - b)).toEqual(

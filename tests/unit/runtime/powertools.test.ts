@@ -43,6 +43,35 @@ describe('Powertools behind the Logger port', () => {
   });
 });
 
+describe('correlation keys', () => {
+  it('go on every later line of either logger until set to undefined', async () => {
+    const local: string[] = [];
+    const { lines } = await captureOutput(async () => {
+      for (const logger of [
+        powertoolsLogger('lfi'),
+        jsonLogger('lfi', { write: (line) => local.push(line) }),
+      ]) {
+        logger.appendKeys({ step: 'orchestrate', date: '2026-11-24', executionId: 'arn:x', runId: 'r1' });
+        logger.warn('budget changes failed for an ads account', { segmentId: 's1' });
+        logger.appendKeys({ runId: undefined, step: undefined });
+        logger.info('lease released');
+      }
+    });
+    for (const [first, second] of [jsonLines(lines), local.map((l) => JSON.parse(l))]) {
+      expect(first).toMatchObject({
+        step: 'orchestrate',
+        date: '2026-11-24',
+        executionId: 'arn:x',
+        runId: 'r1',
+        segmentId: 's1',
+      });
+      expect(second).toMatchObject({ date: '2026-11-24', executionId: 'arn:x' });
+      expect(second).not.toHaveProperty('runId');
+      expect(second).not.toHaveProperty('step');
+    }
+  });
+});
+
 describe('Powertools Metrics behind the Metrics port', () => {
   it('prints one EMF document with each metric, its unit and its values, in the LFI namespace', async () => {
     const { lines } = await captureOutput(async () => {
