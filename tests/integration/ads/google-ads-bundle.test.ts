@@ -16,6 +16,7 @@ describe('which Lambda bundles carry google-ads-api', () => {
   it.each([
     'lambdas/plan/handler.ts',
     'lambdas/record-failure/handler.ts',
+    'lambdas/check-night/handler.ts',
     'lambdas/api/reads.ts',
     'lambdas/api/writes.ts',
     'lambdas/dashboard/handler.ts',
