@@ -1,4 +1,4 @@
-import { trackGapEpisodes } from '../domain/gap-alerts.ts';
+import { type GapAlertSettings, trackGapEpisodes } from '../domain/gap-alerts.ts';
 import { runModeFor } from '../domain/run-dates.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import {
@@ -8,7 +8,6 @@ import {
   pendingGapAlerts,
   recordGapEpisodes,
 } from './gap-alerts.repository.ts';
-import { loadRunSettings } from './settings.repository.ts';
 import type { StepInput } from './step-input.ts';
 
 /** The dashboard page of a segment, for an alert's link. */
@@ -22,8 +21,7 @@ export const segmentLink = (dashboardUrl: string, segmentId: string): string =>
  * anyone, and an episode still open when the nightly run comes is alerted then. A failed
  * publish stays unsent and is tried again by the next run.
  */
-export async function trackGapAlerts(runtime: Runtime, input: StepInput) {
-  const { gapAlerts } = await loadRunSettings(runtime.db);
+export async function trackGapAlerts(runtime: Runtime, input: StepInput, gapAlerts: GapAlertSettings) {
   const histories = await loadGapHistories(runtime.db, input.date, gapAlerts.days);
   const changes = trackGapEpisodes(input.date, histories, gapAlerts);
   const recorded = await recordGapEpisodes(runtime.db, input.date, gapAlerts, changes);

@@ -3,7 +3,7 @@ import { planSegments, selectActiveOverride } from '../domain/planner.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { trackGapAlerts } from './gap-alerts.ts';
 import { recordedStep } from './recorded-step.ts';
-import { loadControllerSettings } from './settings.repository.ts';
+import { loadRunSettings } from './settings.repository.ts';
 import type { StepInput } from './step-input.ts';
 
 const decimal = z.union([z.number(), z.string()]);
@@ -33,7 +33,8 @@ const planInputSchema = z.object({
  */
 export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'plan', input, async () => {
-    const { recentDays } = await loadControllerSettings(runtime.db);
+    const settings = await loadRunSettings(runtime.db);
+    const { recentDays } = settings.controller;
     const rows = z
       .array(planInputSchema)
       .parse(await runtime.db.rpc('lfi_plan_inputs', { p_date: input.date, p_recent_days: recentDays }));
@@ -66,7 +67,7 @@ export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInp
     await runtime.db.rpc('lfi_save_plans', { p_date: input.date, p_plans: plans });
     runtime.metrics.add('SegmentsPlanned', plans.length);
     for (const plan of plans) runtime.metrics.add('GapPercent', plan.lead_gap_percentage);
-    const alerts = await trackGapAlerts(runtime, input);
+    const alerts = await trackGapAlerts(runtime, input, settings.gapAlerts);
     return {
       segments_planned: plans.length,
       overrides_used: plans.filter((plan) => plan.target_source === 'override').length,

@@ -36,10 +36,6 @@ export async function loadRunSettings(db: Database): Promise<RunSettings> {
   };
 }
 
-export async function loadControllerSettings(db: Database): Promise<ControllerSettings> {
-  return (await loadRunSettings(db)).controller;
-}
-
 function parsed<T>(key: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

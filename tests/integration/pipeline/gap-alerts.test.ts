@@ -5,6 +5,7 @@ import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { addDays } from '../../../shared/domain/business-day.ts';
 import { trackGapAlerts } from '../../../shared/pipeline/gap-alerts.ts';
+import { loadRunSettings } from '../../../shared/pipeline/settings.repository.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
 import { databaseLanes } from '../../support/databases.ts';
@@ -58,6 +59,7 @@ describe.each(databaseLanes)('gap alerts on $name', (lane) => {
         alerts: channel,
       }),
       { date, dryRun: options.dryRun ?? false, windowDays: 7 },
+      (await loadRunSettings(db)).gapAlerts,
     );
   const episodes = () =>
     db.query<{ segment_id: string; started_on: string; raised_on: string; closed_on: string | null }>(
