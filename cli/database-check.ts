@@ -8,7 +8,7 @@ import { describeDatabase } from '../shared/db/describe-database.ts';
 import { pendingMigrations } from '../shared/db/migrate.ts';
 import { chooseDatabase, openDatabase } from '../shared/db/open-database.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
-import { createRuntime, type Runtime } from '../shared/runtime/runtime.ts';
+import { createRuntime, type Runtime, type RuntimeParts } from '../shared/runtime/runtime.ts';
 import { SetupError } from './usage-error.ts';
 
 /** How long the first contact with a database server may take before lfi gives up on it. */
@@ -21,7 +21,11 @@ const closeTimeoutMs = 3_000;
  * folder can be made and written; a server answers. Each failure is one sentence naming the
  * setting at fault (LFI_DATA_DIR, DATABASE_URL) and what to do.
  */
-export async function openCliRuntime(config: Config, command: string): Promise<Runtime> {
+export async function openCliRuntime(
+  config: Config,
+  command: string,
+  parts: Pick<RuntimeParts, 'alerts'> = {},
+): Promise<Runtime> {
   const choice = chooseDatabase(config);
   if (choice.kind === 'pglite') await prepareDataFolder(choice.dataDir);
   let runtime: Runtime;
@@ -33,7 +37,7 @@ export async function openCliRuntime(config: Config, command: string): Promise<R
       share: command === 'serve',
       note: (text) => process.stderr.write(`${text}\n`),
     });
-    runtime = await createRuntime(config, { db, logger: silentLogger, googleAds: loadGoogleAds });
+    runtime = await createRuntime(config, { ...parts, db, logger: silentLogger, googleAds: loadGoogleAds });
   } catch (error) {
     throw choice.kind === 'pglite' && isEmbeddedFault(error)
       ? new SetupError(

@@ -1,5 +1,6 @@
 import { loadGoogleAds } from '../shared/ads/google-ads.loader.ts';
 import { createSimulatedMarket } from '../shared/ads/simulated-market.ts';
+import { consoleAlertChannel } from '../shared/alerts/log-alerts.adapter.ts';
 import { type Config, loadConfig } from '../shared/config/config.ts';
 import { isSqlDatabase } from '../shared/db/database.port.ts';
 import { describeDatabase, nonLocalDatabaseWarning } from '../shared/db/describe-database.ts';
@@ -15,6 +16,7 @@ import {
 } from '../shared/demo/load-demo.ts';
 import { addDays, businessDayOf, dateRange, isIsoDate, yesterday } from '../shared/domain/business-day.ts';
 import { runDateProblem, runModeFor } from '../shared/domain/run-dates.ts';
+import { logBackfill } from '../shared/pipeline/system-log.ts';
 import { googleAdsCredentialsFromFile } from '../shared/runtime/credentials.ts';
 import { googleAdsChannel, googleAdsCredentials, type Runtime } from '../shared/runtime/runtime.ts';
 import { parseCommandArgs, wholeNumber } from './args.ts';
@@ -93,7 +95,9 @@ export async function main(
   const config = loadConfig();
   // Options are read before the database is opened: a typo fails at once and opens nothing.
   const prepared = prepare(rest, { config, now: new Date(), out });
-  const runtime = await openCliRuntime(config, command);
+  // The CLI logs nothing, so an alert (without an SNS topic) goes to stderr where it is seen.
+  const alerts = config.LFI_ALERT_TOPIC_ARN ? undefined : consoleAlertChannel();
+  const runtime = await openCliRuntime(config, command, alerts ? { alerts } : {});
   let outcome: number | 'serving' = 1;
   try {
     if (prepared.needs.length > 0) {
@@ -325,6 +329,7 @@ function backfillCommand(args: readonly string[], context: Context): Prepared {
     needs: ['schema', 'segments'],
     async run(runtime) {
       const failed = await runNights(runtime, dates);
+      await logBackfill(runtime, { from, to, days: dates.length, failed });
       context.out(`Backfilled ${dates.length - failed} of ${dates.length} days (${from} to ${to}).`);
       return failed ? 1 : 0;
     },

@@ -4,6 +4,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { Alerts } from './alerts.construct.ts';
 import { LfiHttpApi } from './http-api.construct.ts';
 import { LfiFunction } from './lfi-function.construct.ts';
+import { MissingRunCheck } from './missing-run-check.construct.ts';
 import { NightlyPipeline } from './nightly-pipeline.construct.ts';
 import { NightlySchedule } from './nightly-schedule.construct.ts';
 import type { LfiSettings } from './settings.ts';
@@ -24,7 +25,10 @@ export class LeadFlowIntelligenceStack extends Stack {
   readonly alerts: Alerts;
   readonly pipeline: NightlyPipeline;
   readonly httpApi: LfiHttpApi;
-  readonly functions: Readonly<Record<'aggregate' | 'plan' | 'orchestrate' | 'recordFailure', LfiFunction>>;
+  readonly missingRunCheck: MissingRunCheck;
+  readonly functions: Readonly<
+    Record<'aggregate' | 'plan' | 'orchestrate' | 'recordFailure' | 'checkNight', LfiFunction>
+  >;
 
   constructor(scope: Construct, id: string, props: LeadFlowIntelligenceStackProps) {
     super(scope, id, props);
@@ -83,6 +87,11 @@ export class LeadFlowIntelligenceStack extends Stack {
         description: 'Records a failed nightly run and words the alert.',
         environment: this.lambdaEnvironment,
       }),
+      checkNight: new LfiFunction(this, 'CheckNight', {
+        entry: 'lambdas/check-night/handler.ts',
+        description: 'Each morning: alerts when the night of yesterday has not succeeded.',
+        environment: this.lambdaEnvironment,
+      }),
     };
     // Least privilege: only the steps that talk to Google Ads can read its credentials.
     for (const { function: fn } of Object.values(this.functions))
@@ -99,8 +108,16 @@ export class LeadFlowIntelligenceStack extends Stack {
       alertTopic: this.alerts.topic,
     });
     this.alerts.alarmOnFailedExecutions(this.pipeline.stateMachine);
+    this.alerts.alarmOnFailedChanges(commonEnvironment.POWERTOOLS_SERVICE_NAME);
+    this.alerts.alarmOnMissingNight(commonEnvironment.POWERTOOLS_SERVICE_NAME);
     new NightlySchedule(this, 'NightlySchedule', {
       stateMachine: this.pipeline.stateMachine,
+      timeZone: settings.timeZone,
+      enabled: settings.scheduleEnabled,
+    });
+    this.missingRunCheck = new MissingRunCheck(this, 'MissingRunCheck', {
+      check: this.functions.checkNight.function,
+      hour: settings.missingRunHour,
       timeZone: settings.timeZone,
       enabled: settings.scheduleEnabled,
     });
@@ -129,6 +146,15 @@ export class LeadFlowIntelligenceStack extends Stack {
     writes.addEnvironment('GOOGLE_ADS_SECRET_ID', settings.googleAdsSecretName);
     this.pipeline.stateMachine.grantStartExecution(writes);
     this.googleAdsSecret.grantRead(writes);
+
+    // The steps that alert themselves (gap alerts, the morning check) publish to the topic, linking
+    // to the dashboard.
+    const dashboardUrl = settings.dashboardUrl ?? this.httpApi.stage.url;
+    for (const { function: fn } of [this.functions.plan, this.functions.checkNight]) {
+      this.alerts.topic.grantPublish(fn);
+      fn.addEnvironment('LFI_ALERT_TOPIC_ARN', this.alerts.topic.topicArn);
+      fn.addEnvironment('LFI_DASHBOARD_URL', dashboardUrl);
+    }
   }
 
   /** The CloudFormation logical id of an L2 construct's resource, e.g. to find it in the template. */

@@ -22,6 +22,8 @@ const contextKeys = {
   roleClaim: 'lfi:roleClaim',
   readerRoles: 'lfi:readerRoles',
   supabaseAnonKey: 'lfi:supabaseAnonKey',
+  dashboardUrl: 'lfi:dashboardUrl',
+  missingRunHour: 'lfi:missingRunHour',
 } as const;
 
 const secretName = z.string().regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name');
@@ -56,6 +58,16 @@ const settingsSchema = z
     readerRoles: roleList.default([...defaultApiSettings.readerRoles]),
     // Public by design (the browser holds it); absent: asked for at deploy time.
     supabaseAnonKey: z.string().min(1).optional(),
+    // Where alerts link to (a segment is `<url>#/segment/<id>`); absent: the HTTP API's URL, which
+    // serves the dashboard at `/`.
+    dashboardUrl: z.url({ protocol: /^https$/ }).optional(),
+    // The hour (business time) by which a night must have succeeded, else the morning check alerts.
+    missingRunHour: z.coerce
+      .number()
+      .int()
+      .min(2, { message: 'must be a whole hour from 2 to 23 (the night starts at 01:00)' })
+      .max(23, { message: 'must be a whole hour from 2 to 23 (the night starts at 01:00)' })
+      .default(7),
   })
   .refine((settings) => settings.adsChannel !== 'simulated' || settings.sandbox, {
     path: ['adsChannel'],

@@ -5,6 +5,7 @@ import { apiClient, createAuth } from './api.ts';
 import { announce, h } from './dom.ts';
 import { dictionaries } from './i18n.ts';
 import { loadSegments, main, messageOf, page, refreshKillSwitch } from './page.ts';
+import { alertsView } from './views/alerts.view.ts';
 import { gridView } from './views/grid.view.ts';
 import { type Market, marketOf } from './views/market.ts';
 import { overviewView } from './views/overview.view.ts';
@@ -21,7 +22,7 @@ async function start(): Promise<void> {
   await route();
 }
 
-/** Hash routes: #/ (overview), #/grid, #/status, #/segment/<id>. */
+/** Hash routes: #/ (overview), #/grid, #/status, #/alerts, #/segment/<id>. */
 async function route(): Promise<void> {
   const [, view = '', id] = location.hash.replace(/^#/, '').split('/');
   renderChrome(view);
@@ -30,6 +31,7 @@ async function route(): Promise<void> {
     if (view === 'segment' && id) return segmentView(id);
     if (view === 'grid') return marketView(gridView);
     if (view === 'status') return statusView();
+    if (view === 'alerts') return alertsView();
     return marketView(overviewView);
   });
 }
@@ -55,6 +57,7 @@ function renderChrome(view: string): void {
       link('#/', t.overview, ''),
       link('#/grid', t.grid, 'grid'),
       link('#/status', t.status, 'status'),
+      link('#/alerts', t.alerts, 'alerts'),
     ),
     h('span', { id: 'kill-switch-badge', class: 'badge', 'aria-live': 'polite' }),
     h(

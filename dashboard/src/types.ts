@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type {
   decision,
   errorBody,
+  gapEpisode,
   killSwitch,
   orchestrationStatus,
   override,
@@ -23,3 +24,4 @@ export type Status = z.infer<typeof orchestrationStatus>;
 export type Run = z.infer<typeof runRow>;
 export type KillSwitch = z.infer<typeof killSwitch>;
 export type ErrorBody = z.infer<typeof errorBody>;
+export type GapEpisode = z.infer<typeof gapEpisode>;

@@ -1,8 +1,9 @@
+import { loadGoogleAds } from '../../shared/ads/google-ads.loader.ts';
 import { createApiHandler } from '../../shared/api/api-handler.ts';
 import { loadApiSettings } from '../../shared/api/api-settings.ts';
 import { stepFunctionsStarter } from '../../shared/pipeline/step-functions.starter.ts';
 import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
-import { jsonLogger } from '../../shared/runtime/logger.ts';
+import { powertoolsLogger } from '../../shared/runtime/powertools.ts';
 
 const stateMachineArn = process.env.LFI_STATE_MACHINE_ARN;
 const nightly = stateMachineArn ? stepFunctionsStarter(stateMachineArn) : undefined;
@@ -13,9 +14,10 @@ const nightly = stateMachineArn ? stepFunctionsStarter(stateMachineArn) : undefi
  */
 export const handler = createApiHandler('writes', {
   settings: loadApiSettings(),
-  logger: jsonLogger('lfi-api-writes'),
+  logger: powertoolsLogger('lfi-api-writes'),
   services: async () => {
-    const runtime = await lambdaRuntime();
+    // Restoring a night sends budgets to Google Ads: this Lambda carries the ads channel too.
+    const runtime = await lambdaRuntime({ googleAds: loadGoogleAds });
     return {
       db: runtime.db,
       clock: runtime.clock,

@@ -141,6 +141,16 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
     return errorDetailsFor(actor, withPage(result, page));
   },
 
+  async listGapEpisodes({ db }, { query }) {
+    const page = pageOf(query);
+    const result = await db.rpc('lfi_api_gap_episodes', {
+      p_status: query.status ?? 'all',
+      p_limit: page.limit,
+      p_offset: page.offset,
+    });
+    return withPage(result, page);
+  },
+
   async createSegment({ db, actor }, { body }) {
     const result = outcome(
       await db.rpc('lfi_api_create_segment', { p_segment: body, p_actor: actorJson(actor) }),

@@ -218,6 +218,17 @@ export const routes = {
     body: s.restoreBody,
     response: s.restoreResult,
   },
+  listGapEpisodes: {
+    method: 'GET',
+    path: '/api/alerts/gap-episodes',
+    handler: 'reads',
+    auth: 'reader',
+    summary:
+      'Gap alerts: segments whose gap stayed beyond the threshold for N days in a row, open ones first, newest first',
+    status: 200,
+    query: s.gapEpisodesQuery,
+    response: s.gapEpisodeList,
+  },
   openApi: {
     method: 'GET',
     path: '/api/openapi.json',

@@ -63,6 +63,13 @@ export const pageQuery = z.strictObject(pageQueryShape);
 export const rangeQuery = z.strictObject(rangeQueryShape);
 export const rangePageQuery = z.strictObject({ ...rangeQueryShape, ...pageQueryShape });
 export const emptyQuery = z.strictObject({});
+export const gapEpisodesQuery = z.strictObject({
+  status: z
+    .enum(['open', 'closed', 'all'], { message: 'must be open, closed or all' })
+    .optional()
+    .meta({ description: 'Which episodes: open (still alerting), closed, or all (default).' }),
+  ...pageQueryShape,
+});
 
 export const createSegmentBody = z.strictObject({
   branch: z
@@ -308,7 +315,10 @@ export const runRow = z.object({
   run_id: uuid,
   step: z.string(),
   run_date: isoDate,
-  status: z.enum(['running', 'succeeded', 'failed']),
+  status: z.enum(['running', 'succeeded', 'partial', 'failed', 'stale']).meta({
+    description:
+      'partial: the step finished but some budget changes failed; stale: it stopped without finishing and a later run took over.',
+  }),
   dry_run: z.boolean(),
   started_at: timestamp,
   finished_at: timestamp.nullable(),
@@ -351,6 +361,30 @@ export const restoreResult = z.object({
     }),
   ),
 });
+
+export const gapEpisode = z.object({
+  id: uuid,
+  segment_id: uuid,
+  segment_code: z.string(),
+  segment_name: z.string(),
+  status: z.enum(['open', 'closed']),
+  started_on: isoDate.meta({ description: 'The first day of the run of large gaps.' }),
+  raised_on: isoDate.meta({ description: 'The day the episode reached its N days and raised its alert.' }),
+  last_seen_on: isoDate.meta({ description: 'The latest day the gap was still beyond the threshold.' }),
+  closed_on: isoDate
+    .nullable()
+    .meta({ description: 'The first day back within the threshold; null while open.' }),
+  threshold_percentage: z
+    .number()
+    .meta({ description: 'The |gap %| threshold in force when it was raised.' }),
+  threshold_days: z.number().int(),
+  gap_percentage: z.number().meta({ description: 'The gap % of its latest day (positive: too few leads).' }),
+  peak_gap_percentage: z.number().meta({ description: 'The largest gap % seen in the episode.' }),
+  explanation: z.string().meta({ description: "The alert's one line." }),
+  closing_explanation: z.string().nullable(),
+  alerted_at: timestamp.nullable().meta({ description: 'When the alert went out; null: not sent (yet).' }),
+});
+export const gapEpisodeList = z.object({ items: z.array(gapEpisode), page });
 
 export const openApiDocument = z.record(z.string(), z.unknown());
 

@@ -34,6 +34,15 @@ export const configSchema = z.object({
   LFI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // How long a run waits for another run of the same date to finish before it refuses.
   LFI_RUN_LEASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  // Where alerts go in AWS (the stack sets it); absent: alerts are log lines.
+  LFI_ALERT_TOPIC_ARN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, { message: 'must be an SNS topic ARN' })
+      .optional(),
+  ),
+  // The dashboard's address, for the links in alerts (a segment is `<url>#/segment/<id>`).
+  LFI_DASHBOARD_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).default('http://localhost:8787/')),
   LFI_TIME_ZONE: z
     .string()
     .default('Europe/Amsterdam')

@@ -13,6 +13,13 @@ export function runAggregateStep(runtime: Runtime, input: StepInput): Promise<St
     const { from, to } = trailingWindow(input.date, input.windowDays);
     const campaigns = await mappedCampaigns(runtime.db);
     const metrics = campaigns.length ? await runtime.ads.dailyMetrics(campaigns, from, to) : [];
-    return aggregateWindow(runtime.db, { from, to, timeZone: runtime.config.LFI_TIME_ZONE, metrics });
+    const counts = await aggregateWindow(runtime.db, {
+      from,
+      to,
+      timeZone: runtime.config.LFI_TIME_ZONE,
+      metrics,
+    });
+    runtime.metrics.add('UnsegmentedLeads', counts.unsegmented_leads);
+    return counts;
   });
 }

@@ -4,6 +4,7 @@ import { releaseRunLease } from './run-lease.repository.ts';
 import { holdRunLease } from './run-lease.ts';
 import { finishRunRecord, startRunRecord } from './run-log.repository.ts';
 import type { StepInput } from './step-input.ts';
+import { orchestrationSummary, writeSystemLog } from './system-log.ts';
 
 export type StepName = 'aggregate' | 'plan' | 'orchestrate';
 export type StepCounts = Record<string, unknown>;
@@ -26,6 +27,8 @@ export async function recordedStep(
   const holder = executionId ?? `step:${randomUUID()}`;
   const releasesLease = step === 'orchestrate' || executionId === undefined;
   const log = { step, date: input.date, dryRun: input.dryRun, executionId: holder };
+  // Every line the step writes, down to one segment's, carries the step's correlation ids.
+  runtime.logger.appendKeys({ step, date: input.date, executionId: holder, runId: undefined });
   await holdRunLease(runtime, input.date, holder);
   const release = () =>
     releaseRunLease(runtime.db, input.date, holder).catch((error: unknown) =>
@@ -40,11 +43,27 @@ export async function recordedStep(
       executionId: holder,
       startedBy: input.startedBy,
     });
+    runtime.logger.appendKeys({ runId });
     runtime.logger.info(`${step} started`, { ...log, runId });
     const counts = await work(runId);
     const status = typeof counts.failed === 'number' && counts.failed > 0 ? 'partial' : 'succeeded';
     await finishRunRecord(runtime.db, runId, { status, counts });
     runtime.logger.info(`${step} ${status}`, { ...log, runId, counts });
+    const context = { run_id: runId, run_date: input.date, execution_id: holder, counts };
+    if (status === 'partial')
+      await writeSystemLog(runtime, {
+        level: 'warn',
+        source: `pipeline.${step}`,
+        message: `${counts.failed} budget change(s) failed for ${input.date}`,
+        context,
+      });
+    if (step === 'orchestrate')
+      await writeSystemLog(runtime, {
+        level: 'info',
+        source: 'orchestrate',
+        message: orchestrationSummary(input.date, input.dryRun, counts),
+        context,
+      });
     if (releasesLease) await release();
     return { ...input, [step]: counts };
   } catch (error) {
@@ -56,8 +75,17 @@ export async function recordedStep(
         (recordError: unknown) =>
           runtime.logger.error(`${step} failure not recorded`, { ...log, error: recordError }),
       );
+    await writeSystemLog(runtime, {
+      level: 'error',
+      source: `pipeline.${step}`,
+      message,
+      context: { run_id: runId ?? null, run_date: input.date, execution_id: holder },
+    });
     // Within an execution the lease stays for Step Functions' retry; RecordFailure gives it back.
     if (executionId === undefined) await release();
     throw error;
+  } finally {
+    // What the step measured goes out with it, even when it failed half-way.
+    runtime.metrics.publish();
   }
 }

@@ -7,7 +7,7 @@ import { applySegmentChanges, segmentBudgets } from './budget-changes.ts';
 import { logRow, recordDecisions } from './orchestration.repository.ts';
 import { loadNightChanges } from './restore.repository.ts';
 import { loadRunSettings } from './settings.repository.ts';
-import { writeSystemLog } from './system-log.repository.ts';
+import { writeSystemLog } from './system-log.ts';
 
 export interface RestoreOutcome {
   readonly segmentId: string;
@@ -90,7 +90,7 @@ export async function restoreNight(
     });
   });
   await recordDecisions(runtime.db, null, date, logged);
-  await writeSystemLog(runtime.db, {
+  await writeSystemLog(runtime, {
     level: 'info',
     source: 'restore',
     message: `restore of ${date}${dryRun ? ' (dry run)' : ''}: ${logged.length} of ${plans.length} budget(s) put back`,

@@ -2,18 +2,21 @@ import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import { sqlFunction } from '../db/sql-function.ts';
 import { type ControllerSettings, controllerSettingsSchema } from '../domain/budget-controller.ts';
+import { type GapAlertSettings, gapAlertSettingsSchema } from '../domain/gap-alerts.ts';
 import { type GuardrailSettings, guardrailSettingsSchema } from '../domain/guardrails.ts';
 import { InputError } from '../runtime/errors.ts';
 
 /**
  * The run-time settings admins change, as `lfi_settings_get` returns them: the kill switch, the
- * guardrails and the controller (`lfi_settings` keys `kill_switch`, `guardrails`, `controller`).
+ * guardrails, the controller and the gap alerts' thresholds (`lfi_settings` keys `kill_switch`,
+ * `guardrails`, `controller`, `gap_alerts`).
  * A malformed document fails the step with a sentence naming the key and the field.
  */
 const storedSchema = z.object({
   kill_switch: z.object({ enabled: z.boolean() }).default({ enabled: false }),
   guardrails: z.record(z.string(), z.unknown()).default({}),
   controller: z.record(z.string(), z.unknown()).default({}),
+  gap_alerts: z.record(z.string(), z.unknown()).default({}),
 });
 
 const settingsGet = sqlFunction('lfi_settings_get', {}, storedSchema);
@@ -21,6 +24,7 @@ const settingsGet = sqlFunction('lfi_settings_get', {}, storedSchema);
 export interface RunSettings {
   readonly guardrails: GuardrailSettings;
   readonly controller: ControllerSettings;
+  readonly gapAlerts: GapAlertSettings;
 }
 
 export async function loadRunSettings(db: Database): Promise<RunSettings> {
@@ -31,11 +35,8 @@ export async function loadRunSettings(db: Database): Promise<RunSettings> {
       killSwitch: stored.kill_switch.enabled,
     }),
     controller: parsed('controller', controllerSettingsSchema, stored.controller),
+    gapAlerts: parsed('gap_alerts', gapAlertSettingsSchema, stored.gap_alerts),
   };
-}
-
-export async function loadControllerSettings(db: Database): Promise<ControllerSettings> {
-  return (await loadRunSettings(db)).controller;
 }
 
 function parsed<T>(key: string, schema: z.ZodType<T>, value: unknown): T {

@@ -14,6 +14,7 @@ export function createStepHandler(run: StepRunner, runtime: () => Promise<Runtim
   return middy<unknown, StepInput, Error, Context>().handler(async (event, context) => {
     const rt = await runtime();
     const input = resolveStepInput(event, rt.clock.now(), rt.config.LFI_TIME_ZONE);
+    rt.logger.appendKeys({ date: input.date, executionId: input.execution?.id });
     return withDeadline(
       () => context.getRemainingTimeInMillis(),
       () => run(rt, input),

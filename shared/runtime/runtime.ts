@@ -1,5 +1,8 @@
 import type { AdsChannel } from '../ads/ads-channel.port.ts';
 import { createSimulatedMarket } from '../ads/simulated-market.ts';
+import type { AlertChannel } from '../alerts/alerts.port.ts';
+import { logAlertChannel } from '../alerts/log-alerts.adapter.ts';
+import { snsAlertChannel } from '../alerts/sns-alerts.adapter.ts';
 import { type Config, ConfigError } from '../config/config.ts';
 import type { Database } from '../db/database.port.ts';
 import { openDatabase } from '../db/open-database.ts';
@@ -10,6 +13,7 @@ import {
   hasGoogleAdsCredentialsInEnv,
 } from './credentials.ts';
 import { jsonLogger, type Logger } from './logger.ts';
+import { type Metrics, noMetrics } from './metrics.ts';
 
 export interface Clock {
   now(): Date;
@@ -24,6 +28,10 @@ export interface Runtime {
   readonly ads: AdsChannel;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Where on-call alerts go: the SNS topic in AWS, the log elsewhere. */
+  readonly alerts: AlertChannel;
+  /** The run's numbers: EMF in Lambda, nowhere elsewhere. */
+  readonly metrics: Metrics;
 }
 
 /** Loads the Google Ads client on first use. Only the entries that talk to Google Ads pass it, so
@@ -37,6 +45,8 @@ export interface RuntimeParts {
   readonly ads?: AdsChannel;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  readonly alerts?: AlertChannel;
+  readonly metrics?: Metrics;
 }
 
 export async function createRuntime(config: Config, parts: RuntimeParts = {}): Promise<Runtime> {
@@ -49,6 +59,10 @@ export async function createRuntime(config: Config, parts: RuntimeParts = {}): P
     ads: parts.ads ?? adsChannelFor(config, db, logger, clock, parts.googleAds),
     clock,
     logger,
+    alerts:
+      parts.alerts ??
+      (config.LFI_ALERT_TOPIC_ARN ? snsAlertChannel(config.LFI_ALERT_TOPIC_ARN) : logAlertChannel(logger)),
+    metrics: parts.metrics ?? noMetrics,
   };
 }
 

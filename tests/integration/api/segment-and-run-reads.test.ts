@@ -160,6 +160,24 @@ describe.each(databaseLanes)('segment, kill-switch and run reads on $name', (lan
     expect(paged.json.items).toHaveLength(2);
   });
 
+  it('lists a partial night and a stale step with their own status, not a 500', async () => {
+    await db.exec(`
+      insert into public.lfi_runs (id, run_date, step, status, started_at, finished_at, counts, error_message) values
+        ('aaaaaaaa-0000-4000-8000-000000000006', '2026-11-20', 'orchestrate', 'partial', '2026-11-21T00:06:00Z', '2026-11-21T00:07:00Z', '{"failed": 2}', null),
+        ('aaaaaaaa-0000-4000-8000-000000000007', '2026-11-20', 'plan', 'stale', '2026-11-21T00:04:00Z', '2026-11-21T00:30:00Z', '{}', 'marked stale');
+    `);
+    try {
+      const { status, json } = await call('/api/orchestration/runs?limit=200');
+      expect(status).toBe(200);
+      const byId = new Map(json.items.map((run: Json) => [run.run_id.slice(-1), run.status]));
+      expect([byId.get('6'), byId.get('7')]).toEqual(['partial', 'stale']);
+    } finally {
+      await db.exec(
+        `delete from public.lfi_runs where id::text like 'aaaaaaaa-0000-4000-8000-00000000000_' and id::text > 'aaaaaaaa-0000-4000-8000-000000000005'`,
+      );
+    }
+  });
+
   it('returns decisions with their reason code and parameters', async () => {
     const { json } = await call(`/api/lead-segments/${segmentC}/decisions?from=2026-11-20&to=${yesterday}`);
     expect(json.items[0]).toMatchObject({

@@ -223,6 +223,29 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', 
     await page.close();
   });
 
+  it('lists the gap alerts under Meldingen in Dutch, each linking to its segment', async () => {
+    const [segment] = (await segmentsFromApi()).filter((s) => s.latest_plan);
+    if (!segment) throw new Error('No planned segment.');
+    await db.query(
+      `insert into public.lfi_gap_episodes (segment_id, started_on, raised_on, last_seen_on, threshold_percentage,
+         threshold_days, gap_percentage, peak_gap_percentage, explanation, alerted_at)
+       values ($1, '2026-11-22', '2026-11-24', '2026-11-24', 30, 3, 42.5, 55, 'too few leads', now())`,
+      [segment.id],
+    );
+    const page = await open('#/alerts');
+    const row = page.locator('table.alerts tbody tr').first();
+    await row.waitFor();
+    expect(await page.locator('h2').textContent()).toBe('Meldingen');
+    expect(await row.textContent()).toContain(
+      `${segment.code}: te weinig leads, gap +42,5% sinds 22 nov 2026, 3 dagen of langer buiten ±30%`,
+    );
+    expect(await row.locator('.status').textContent()).toBe('open');
+    await row.getByRole('link', { name: segment.name }).click();
+    await page.locator('.chart canvas').first().waitFor();
+    expect(page.url()).toContain(`#/segment/${segment.id}`);
+    await page.close();
+  });
+
   it('works from the keyboard and has no serious accessibility violations (axe)', async () => {
     const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
@@ -241,7 +264,7 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', 
     await page.locator('.chart canvas').first().waitFor();
     expect(page.url()).toContain('#/segment/');
 
-    for (const hash of ['#/', '#/grid', page.url().slice(page.url().indexOf('#')), '#/status']) {
+    for (const hash of ['#/', '#/grid', page.url().slice(page.url().indexOf('#')), '#/status', '#/alerts']) {
       await page.goto(`${server.url}/${hash}`);
       await page.locator('main section').first().waitFor();
       await page.evaluate(axe);
@@ -271,6 +294,7 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', 
       ['grid', '#/grid', 'table.grid'],
       ['segment', `#/segment/${segment.id}`, '.chart canvas'],
       ['status', '#/status', 'table.runs'],
+      ['alerts', '#/alerts', 'main section h2'],
     ] as const;
     for (const [name, hash, ready] of views) {
       const page = await open(hash, { width: 375, height: 812 });

@@ -13,7 +13,13 @@ function recordingLogger() {
   const lines: { level: string; message: string; context?: Record<string, unknown> }[] = [];
   const at = (level: string) => (message: string, context?: Record<string, unknown>) =>
     lines.push({ level, message, ...(context ? { context } : {}) });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    appendKeys() {},
+  };
   return { logger, lines };
 }
 

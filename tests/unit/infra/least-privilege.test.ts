@@ -20,6 +20,8 @@ const logsAndTraces = [
 ];
 const readSupabaseKey =
   'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue on secret lfi/supabase-service-role-key';
+// Gap alerts and the morning check page the on-call through the alert topic, and nothing else.
+const publishAlerts = 'sns:Publish on the alert topic';
 const readGoogleAds = 'secretsmanager:DescribeSecret,secretsmanager:GetSecretValue on secret lfi/google-ads';
 const startNightly = 'states:StartExecution on the nightly state machine';
 
@@ -36,7 +38,14 @@ const expected: Readonly<
     secretIds: ['GOOGLE_ADS_SECRET_ID', 'SUPABASE_SERVICE_ROLE_SECRET_ID'],
   },
   // The database only.
-  plan: { permissions: [...logsAndTraces, readSupabaseKey], secretIds: ['SUPABASE_SERVICE_ROLE_SECRET_ID'] },
+  plan: {
+    permissions: [...logsAndTraces, readSupabaseKey, publishAlerts],
+    secretIds: ['SUPABASE_SERVICE_ROLE_SECRET_ID'],
+  },
+  checkNight: {
+    permissions: [...logsAndTraces, readSupabaseKey, publishAlerts],
+    secretIds: ['SUPABASE_SERVICE_ROLE_SECRET_ID'],
+  },
   recordFailure: {
     permissions: [...logsAndTraces, readSupabaseKey],
     secretIds: ['SUPABASE_SERVICE_ROLE_SECRET_ID'],
@@ -68,6 +77,7 @@ describe('least privilege of every Lambda', () => {
     orchestrate: stack.logicalIdOf(stack.functions.orchestrate.function),
     plan: stack.logicalIdOf(stack.functions.plan.function),
     recordFailure: stack.logicalIdOf(stack.functions.recordFailure.function),
+    checkNight: stack.logicalIdOf(stack.functions.checkNight.function),
     reads: stack.logicalIdOf(stack.httpApi.functions.reads.function),
     writes: stack.logicalIdOf(stack.httpApi.functions.writes.function),
     docs: stack.logicalIdOf(stack.httpApi.functions.docs.function),
@@ -99,11 +109,13 @@ describe('least privilege of every Lambda', () => {
             ? '*'
             : resource === JSON.stringify({ 'Fn::GetAtt': [ownLogGroup, 'Arn'] })
               ? 'its own log group'
-              : secret
-                ? `secret ${secret}`
-                : resource === JSON.stringify({ Ref: stack.logicalIdOf(stack.pipeline.stateMachine) })
-                  ? 'the nightly state machine'
-                  : resource;
+              : resource === JSON.stringify({ Ref: stack.logicalIdOf(stack.alerts.topic) })
+                ? 'the alert topic'
+                : secret
+                  ? `secret ${secret}`
+                  : resource === JSON.stringify({ Ref: stack.logicalIdOf(stack.pipeline.stateMachine) })
+                    ? 'the nightly state machine'
+                    : resource;
         return `${actions} on ${named}`;
       })
       .sort();

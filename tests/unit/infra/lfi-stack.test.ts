@@ -278,9 +278,9 @@ describe('LeadFlowIntelligenceStack', () => {
   describe('functions', () => {
     it('run on nodejs24.x, ARM64, with tracing and their own log group, every one of them', () => {
       // Node 24 is the version the tests run on; a different runtime would ship untested code.
-      // Four pipeline functions, the HTTP API's three (reads, writes, docs) and the dashboard page.
+      // Four pipeline functions, the morning check, the HTTP API's three (reads, writes, docs) and the dashboard page.
       const all = Object.keys(template.findResources('AWS::Lambda::Function')).length;
-      expect(all).toBe(8);
+      expect(all).toBe(9);
       template.resourcePropertiesCountIs(
         'AWS::Lambda::Function',
         {
@@ -315,6 +315,66 @@ describe('LeadFlowIntelligenceStack', () => {
     });
   });
 
+  it('checks at 07:00 Amsterdam time that the night succeeded, with a role that may only invoke the check', () => {
+    // A night that never started fails nothing: only a check at a known hour can see it.
+    const checkId = stack.logicalIdOf(stack.functions.checkNight.function);
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((s) =>
+      JSON.stringify(s.Properties.Target.Arn).includes(checkId),
+    );
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 7 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Amsterdam',
+      State: 'ENABLED',
+      Target: { Arn: { 'Fn::GetAtt': [checkId, 'Arn'] }, Input: '{}' },
+    });
+    const roleId = schedule?.Properties.Target.RoleArn['Fn::GetAtt'][0];
+    expect(statementsOfRole(template, roleId).flatMap(actionsOf)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(statementsOfRole(template, roleId))).toContain(checkId);
+  });
+
+  it('gives the plan step and the morning check the alert topic and the dashboard URL for their links', () => {
+    const environmentOf = (id: string) =>
+      template.findResources('AWS::Lambda::Function')[id]?.Properties.Environment.Variables;
+    for (const id of [ids.plan, stack.logicalIdOf(stack.functions.checkNight.function)]) {
+      expect(environmentOf(id)).toMatchObject({ LFI_ALERT_TOPIC_ARN: { Ref: ids.topic } });
+      // Without lfi:dashboardUrl, the HTTP API's own URL: it serves the dashboard at `/`.
+      expect(JSON.stringify(environmentOf(id).LFI_DASHBOARD_URL)).toMatch(
+        /^\{"Fn::Join":\["",\["https:\/\/",\{"Ref":"HttpApi[0-9A-F]+"\},".execute-api."/,
+      );
+    }
+    for (const id of [ids.aggregate, ids.orchestrate, ids.recordFailure])
+      expect(environmentOf(id)).not.toHaveProperty('LFI_ALERT_TOPIC_ARN');
+  });
+
+  it('alarms on failed budget changes from the ChangesFailed metric the Orchestrate step prints', () => {
+    // The EMF documents carry namespace LeadFlowIntelligence and the service dimension (tests/unit/runtime/powertools.test.ts).
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'LeadFlowIntelligence',
+      MetricName: 'ChangesFailed',
+      Dimensions: [{ Name: 'service', Value: 'lead-flow-intelligence' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: ids.topic }],
+    });
+  });
+
+  it('alarms when the morning check finds no succeeded night, or does not report for a day', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'LeadFlowIntelligence',
+      MetricName: 'NightSucceeded',
+      Dimensions: [{ Name: 'service', Value: 'lead-flow-intelligence' }],
+      Statistic: 'Minimum',
+      Period: 86400,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: ids.topic }],
+    });
+  });
+
   it('alarms to the alert topic when an execution fails', () => {
     // Covers failures the Catch cannot: an execution timeout, or RecordFailure itself failing.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -337,6 +397,15 @@ describe('CDK context settings', () => {
       'lfi:googleAdsSecretName': 'prod/ads',
       'lfi:alertEmail': 'oncall@example.com',
       'lfi:scheduleEnabled': 'false',
+      'lfi:dashboardUrl': 'https://lfi.example.com/',
+      'lfi:missingRunHour': '9',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LFI_DASHBOARD_URL: 'https://lfi.example.com/' }) },
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 * * ? *)',
+      State: 'DISABLED',
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -403,6 +472,10 @@ describe('CDK context settings', () => {
     expect(() => synth({ 'lfi:supabaseUrl': 'http://insecure.example' })).toThrow(/lfi:supabaseUrl/);
     expect(() => synth({ 'lfi:timeZone': 'Mars/Olympus' })).toThrow(/lfi:timeZone.*IANA time zone/);
     expect(() => synth({ 'lfi:readerRoles': ' , ' })).toThrow(/lfi:readerRoles/);
+    expect(() => synth({ 'lfi:missingRunHour': '1' })).toThrow(
+      /lfi:missingRunHour="1" must be a whole hour from 2 to 23/,
+    );
+    expect(() => synth({ 'lfi:dashboardUrl': 'http://lfi.example.com' })).toThrow(/lfi:dashboardUrl/);
     expect(() => synth({ 'lfi:adminClaim': 'app_metadata.role' })).toThrow(
       /lfi:adminClaim is now lfi:roleClaim/,
     );
