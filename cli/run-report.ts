@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../shared/db/database.port.ts';
+import { sqlFunction } from '../shared/db/sql-function.ts';
 import {
   englishReasonFormat,
   englishReasonWords,
@@ -66,8 +67,14 @@ export function decisionText(decision: NonNullable<RunReportRow['decision']>): s
 
 export type RunReportRow = z.infer<typeof reportRowSchema>;
 
+const runReport = sqlFunction(
+  'lfi_run_report',
+  { p_date: 'date', p_channel: 'text' },
+  z.array(reportRowSchema),
+);
+
 export async function readRunReport(db: Database, date: string): Promise<RunReportRow[]> {
-  return z.array(reportRowSchema).parse(await db.rpc('lfi_run_report', { p_date: date }));
+  return runReport.call(db, { p_date: date, p_channel: 'google_ads' });
 }
 
 export interface RunSummary {

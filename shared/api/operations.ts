@@ -3,8 +3,10 @@ import type { Database } from '../db/database.port.ts';
 import { addDays, daysBetween, yesterday } from '../domain/business-day.ts';
 import type { NightlyRunStarter } from '../pipeline/nightly-run.port.ts';
 import { startNightlyRun } from '../pipeline/start-nightly-run.ts';
+import { appendSystemLog } from '../pipeline/system-log.repository.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { ConflictError, NotFoundError, ValidationError } from './api.errors.ts';
+import { apiFunctions } from './api.repository.ts';
 import type { ApiSettings } from './api-settings.ts';
 import { openApiDocument } from './openapi.ts';
 import type { OperationId, routes } from './routes.ts';
@@ -60,7 +62,7 @@ type Operation<Id extends OperationId> = (
 export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   async listSegments({ db, now, settings }, { query }) {
     const page = pageOf(query);
-    const result = await db.rpc('lfi_api_list_segments', {
+    const result = await apiFunctions.listSegments.call(db, {
       p_as_of: yesterday(now, settings.timeZone),
       p_limit: page.limit,
       p_offset: page.offset,
@@ -73,7 +75,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
 
   async getSegment({ db, now, settings }, { params }) {
     return found(
-      await db.rpc('lfi_api_get_segment', {
+      await apiFunctions.getSegment.call(db, {
         p_segment_id: params.id,
         p_as_of: yesterday(now, settings.timeZone),
       }),
@@ -84,7 +86,11 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   async segmentStats({ db, now, settings }, { params, query }) {
     const range = rangeOf(query, now, settings.timeZone);
     return found(
-      await db.rpc('lfi_api_segment_stats', { p_segment_id: params.id, p_from: range.from, p_to: range.to }),
+      await apiFunctions.segmentStats.call(db, {
+        p_segment_id: params.id,
+        p_from: range.from,
+        p_to: range.to,
+      }),
       params.id,
     );
   },
@@ -92,7 +98,11 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   async segmentPlans({ db, now, settings }, { params, query }) {
     const range = rangeOf(query, now, settings.timeZone);
     return found(
-      await db.rpc('lfi_api_segment_plans', { p_segment_id: params.id, p_from: range.from, p_to: range.to }),
+      await apiFunctions.segmentPlans.call(db, {
+        p_segment_id: params.id,
+        p_from: range.from,
+        p_to: range.to,
+      }),
       params.id,
     );
   },
@@ -101,7 +111,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
     const range = rangeOf(query, now, settings.timeZone);
     const page = pageOf(query);
     const result = found(
-      await db.rpc('lfi_api_segment_decisions', {
+      await apiFunctions.segmentDecisions.call(db, {
         p_segment_id: params.id,
         p_from: range.from,
         p_to: range.to,
@@ -116,7 +126,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   async segmentOverrides({ db, now, settings }, { params, query }) {
     const page = pageOf(query);
     const result = found(
-      await db.rpc('lfi_api_segment_overrides', {
+      await apiFunctions.segmentOverrides.call(db, {
         p_segment_id: params.id,
         p_today: addDays(yesterday(now, settings.timeZone), 1),
         p_limit: page.limit,
@@ -128,22 +138,22 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   },
 
   async orchestrationStatus({ db, actor }) {
-    return errorDetailsFor(actor, await db.rpc('lfi_api_orchestration_status', { p_limit: 20 }));
+    return errorDetailsFor(actor, await apiFunctions.orchestrationStatus.call(db, { p_limit: 20 }));
   },
 
   async getKillSwitch({ db }) {
-    return db.rpc('lfi_api_kill_switch', {});
+    return apiFunctions.killSwitch.call(db, {});
   },
 
   async listRuns({ db, actor }, { query }) {
     const page = pageOf(query);
-    const result = await db.rpc('lfi_api_runs', { p_limit: page.limit, p_offset: page.offset });
+    const result = await apiFunctions.runs.call(db, { p_limit: page.limit, p_offset: page.offset });
     return errorDetailsFor(actor, withPage(result, page));
   },
 
   async listGapEpisodes({ db }, { query }) {
     const page = pageOf(query);
-    const result = await db.rpc('lfi_api_gap_episodes', {
+    const result = await apiFunctions.gapEpisodes.call(db, {
       p_status: query.status ?? 'all',
       p_limit: page.limit,
       p_offset: page.offset,
@@ -153,7 +163,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
 
   async createSegment({ db, actor }, { body }) {
     const result = outcome(
-      await db.rpc('lfi_api_create_segment', { p_segment: body, p_actor: actorJson(actor) }),
+      await apiFunctions.createSegment.call(db, { p_segment: body, p_actor: actorJson(actor) }),
     );
     if (result.outcome === 'conflict') {
       throw new ConflictError(`A segment for branch "${body.branch}" in ${body.region} exists already.`);
@@ -166,7 +176,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
 
   async setOverride({ db, now, settings, actor }, { params, body }) {
     const result = outcome(
-      await db.rpc('lfi_api_set_override', {
+      await apiFunctions.setOverride.call(db, {
         p_segment_id: params.id,
         p_override: body,
         p_today: addDays(yesterday(now, settings.timeZone), 1),
@@ -179,7 +189,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
 
   async clearOverride({ db, now, settings, actor }, { params }) {
     const result = outcome(
-      await db.rpc('lfi_api_clear_override', {
+      await apiFunctions.clearOverride.call(db, {
         p_segment_id: params.id,
         p_override_id: params.override_id,
         p_today: addDays(yesterday(now, settings.timeZone), 1),
@@ -197,7 +207,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
 
   async setKillSwitch({ db, actor }, { body }) {
     const result = outcome(
-      await db.rpc('lfi_api_set_kill_switch', {
+      await apiFunctions.setKillSwitch.call(db, {
         p_enabled: body.enabled,
         p_reason: body.reason ?? null,
         p_actor: actorJson(actor),
@@ -214,7 +224,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
       date: yesterday(now, settings.timeZone),
       startedBy,
     });
-    await db.rpc('lfi_log', {
+    await appendSystemLog.call(db, {
       p_level: 'info',
       p_source: 'api',
       p_message: `nightly run for ${run.date} started by ${startedBy}`,
@@ -228,7 +238,7 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
     const who = actorJson(actor);
     const { restoreNight } = await import('../pipeline/restore.ts');
     const result = await restoreNight(actions.runtime, { date: body.date, dryRun: body.dry_run ?? false });
-    await actions.runtime.db.rpc('lfi_log', {
+    await appendSystemLog.call(actions.runtime.db, {
       p_level: 'info',
       p_source: 'api',
       p_message: `restore of ${body.date}${result.dryRun ? ' (dry run)' : ''} by ${who.email ?? who.sub}`,
@@ -263,7 +273,7 @@ async function setPaused(
   reason: string | undefined,
 ): Promise<unknown> {
   const result = outcome(
-    await db.rpc('lfi_api_set_segment_paused', {
+    await apiFunctions.setSegmentPaused.call(db, {
       p_segment_id: segmentId,
       p_paused: paused,
       p_reason: reason ?? null,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BudgetChange } from '../ads/ads-channel.port.ts';
 import type { SimulatedMarket } from '../ads/simulated-market.ts';
 import type { Database } from '../db/database.port.ts';
-import { rpcLocalOnly } from '../db/local-only.ts';
+import { sqlFunction } from '../db/sql-function.ts';
 import { addDays } from '../domain/business-day.ts';
 import { formatEurosGrouped } from '../domain/money.ts';
 import { buildDemoData } from './demo-data.ts';
@@ -73,15 +73,7 @@ export async function loadDemo(
   const to = addDays(today, -1);
   const data = buildDemoData(seed);
 
-  const load = loadSchema.parse(
-    await rpcLocalOnly(db, 'The demo data set', 'lfi_demo_load', {
-      p_data: data,
-      p_seed: seed,
-      p_days: days,
-      p_from: from,
-      p_to: to,
-    }),
-  );
+  const load = await demoLoad.call(db, { p_data: data, p_seed: seed, p_days: days, p_from: from, p_to: to });
   if (!load.loaded) return load;
 
   const budgets = await market.currentBudgets(data.campaigns);
@@ -107,7 +99,7 @@ export async function loadDemo(
   await market.advanceTo(from);
   await market.advanceTo(to);
 
-  const counts = countsSchema.parse(await db.rpc('lfi_demo_summary'));
+  const counts = await demoSummary.call(db, {});
   return { loaded: true, summary: { seed, days, from, to, ...counts } };
 }
 
@@ -116,6 +108,16 @@ const resetSchema = z.union([
   z.object({ reset: z.literal(false), reason: z.string() }),
 ]);
 
+const demoFeature = { localOnly: 'The demo data set' };
+const demoLoad = sqlFunction(
+  'lfi_demo_load',
+  { p_data: 'jsonb', p_seed: 'bigint', p_days: 'integer', p_from: 'date', p_to: 'date' },
+  loadSchema,
+  demoFeature,
+);
+const demoSummary = sqlFunction('lfi_demo_summary', {}, countsSchema, demoFeature);
+const demoReset = sqlFunction('lfi_demo_reset', {}, resetSchema, demoFeature);
+
 /**
  * Empties a database that holds the demo alone (`lfi demo --reset`), so `loadDemo` can load it
  * again: every segment, partner, lead, plan, decision and run goes. A database holding anything
@@ -123,7 +125,7 @@ const resetSchema = z.union([
  * the reason comes back.
  */
 export async function resetDemo(db: Database): Promise<{ reset: true } | { reset: false; reason: string }> {
-  return resetSchema.parse(await rpcLocalOnly(db, 'The demo data set', 'lfi_demo_reset'));
+  return demoReset.call(db, {});
 }
 
 /** The lines `lfi demo` prints. */

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { yesterday } from '../domain/business-day.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-
-const statusSchema = z.object({
-  succeeded: z.boolean(),
-  steps: z.array(z.object({ step: z.string(), status: z.string() })),
-});
+import { nightStatus } from './night-check.repository.ts';
 
 export interface NightCheck {
   readonly date: string;
@@ -24,7 +20,7 @@ export async function checkNight(runtime: Runtime): Promise<NightCheck> {
   const { LFI_TIME_ZONE: timeZone, LFI_DASHBOARD_URL: dashboardUrl } = runtime.config;
   const now = runtime.clock.now();
   const date = yesterday(now, timeZone);
-  const status = statusSchema.parse(await runtime.db.rpc('lfi_night_status', { p_date: date }));
+  const status = await nightStatus(runtime.db, date);
   // The alarm on this metric also fires when the check itself did not run.
   runtime.metrics.add('NightSucceeded', status.succeeded ? 1 : 0);
   runtime.metrics.publish();

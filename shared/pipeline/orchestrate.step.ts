@@ -10,6 +10,7 @@ import { runModeFor } from '../domain/run-dates.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { applySegmentChanges, type SegmentBudgets, segmentBudgets } from './budget-changes.ts';
 import {
+  changeMetrics,
   controllerInputOf,
   decisionLogRow,
   type LogRow,
@@ -139,24 +140,6 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
       runtime.metrics.add(name as keyof ReturnType<typeof changeMetrics>, value);
     return counts(segments.length, [...rows, ...settled], segments.length - open.length, 0);
   });
-}
-
-/**
- * What a night that sends changes did, for the metrics: changes that landed (applied or clamped),
- * skipped and failed, and the euros of budget moved (the sum of each landed change's size).
- */
-export function changeMetrics(rows: readonly LogRow[]) {
-  const landed = rows.filter((r) => r.status === 'applied' || r.status === 'clamped');
-  const movedMicros = landed.reduce(
-    (sum, r) => sum + Math.abs(microsFromEuros(r.new_value) - microsFromEuros(r.old_value)),
-    0,
-  );
-  return {
-    ChangesApplied: landed.length,
-    ChangesSkipped: rows.filter((r) => r.status === 'skipped').length,
-    ChangesFailed: rows.filter((r) => r.status === 'failed').length,
-    BudgetChangedEuros: movedMicros / 1_000_000,
-  } as const;
 }
 
 function counts(segments: number, rows: readonly LogRow[], alreadyDecided: number, notSent: number) {

@@ -240,6 +240,24 @@ export function decisionLogRow(
 export const settlesAs = (decision: BudgetDecision) =>
   decision.status === 'clamped' ? 'clamped' : 'applied';
 
+/**
+ * What a night that sends changes did, for the metrics: changes that landed (applied or clamped),
+ * skipped and failed, and the euros of budget moved (the sum of each landed change's size).
+ */
+export function changeMetrics(rows: readonly LogRow[]) {
+  const landed = rows.filter((r) => r.status === 'applied' || r.status === 'clamped');
+  const movedMicros = landed.reduce(
+    (sum, r) => sum + Math.abs(microsFromEuros(r.new_value) - microsFromEuros(r.old_value)),
+    0,
+  );
+  return {
+    ChangesApplied: landed.length,
+    ChangesSkipped: rows.filter((r) => r.status === 'skipped').length,
+    ChangesFailed: rows.filter((r) => r.status === 'failed').length,
+    BudgetChangedEuros: movedMicros / 1_000_000,
+  } as const;
+}
+
 export async function recordDecisions(
   db: Database,
   runId: string | null,

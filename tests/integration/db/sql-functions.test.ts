@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sqlFunctions } from '../../../shared/db/sql-function.ts';
@@ -14,8 +14,24 @@ async function sourceFiles(dir: string): Promise<string[]> {
     .map((entry) => relative(root, join(entry.parentPath, entry.name)));
 }
 const shipped = (await Promise.all(['shared', 'lambdas', 'cli', 'bin'].map(sourceFiles))).flat();
-// Loading every module declares every SQL function it owns.
-for (const file of shipped.filter((f) => f.endsWith('.repository.ts'))) await import(join(root, file));
+// Loading every module that declares SQL functions registers them.
+for (const file of shipped)
+  if ((await readFile(join(root, file), 'utf8')).includes('sqlFunction(')) await import(join(root, file));
+
+describe('the typed data layer', () => {
+  it('is the only way to call a SQL function: no module outside shared/db calls rpc with a name', async () => {
+    const offenders: string[] = [];
+    for (const file of shipped.filter((f) => !f.startsWith('shared/db/')))
+      if (/\.rpc\(\s*['"`]/.test(await readFile(join(root, file), 'utf8'))) offenders.push(file);
+    expect(offenders).toEqual([]);
+  });
+
+  it('declares each SQL function once', () => {
+    const names = sqlFunctions.map((fn) => fn.name);
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  });
+});
 
 describe.each(databaseLanes)('every declared SQL function against the live schema on $name', (lane) => {
   it('exists in public with exactly the declared argument names and types, in order', async () => {
