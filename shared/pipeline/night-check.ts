@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { yesterday } from '../domain/business-day.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { nightStatus } from './night-check.repository.ts';
