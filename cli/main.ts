@@ -313,11 +313,12 @@ async function serveCommand(
   await ensureEmbeddedSchema(runtime);
   const { startLocalServer } = await import('../shared/api/local-server.ts');
   const { localNightlyStarter } = await import('./local-nightly-starter.ts');
+  const { restoreNight } = await import('../shared/pipeline/restore.ts');
   const server = await startLocalServer({
     runtime,
     port: positiveInteger(values.port, '--port'),
     // The dashboard's "run yesterday now" and restore, on this process's database and ads channel.
-    actions: { nightly: localNightlyStarter(runtime), runtime },
+    actions: { nightly: localNightlyStarter(runtime), restore: (request) => restoreNight(runtime, request) },
   });
   await recordDashboardUrl(runtime.db, server.url);
   const warning = nonLocalDatabaseWarning(runtime.config);

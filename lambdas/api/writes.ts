@@ -1,5 +1,6 @@
 import { createApiHandler } from '../../shared/api/api-handler.ts';
 import { loadApiSettings } from '../../shared/api/api-settings.ts';
+import { restoreNight } from '../../shared/pipeline/restore.ts';
 import { stepFunctionsStarter } from '../../shared/pipeline/step-functions.starter.ts';
 import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
 import { jsonLogger } from '../../shared/runtime/logger.ts';
@@ -19,7 +20,10 @@ export const handler = createApiHandler('writes', {
     return {
       db: runtime.db,
       clock: runtime.clock,
-      actions: { runtime, ...(nightly ? { nightly } : {}) },
+      actions: {
+        restore: (request: { date: string; dryRun: boolean }) => restoreNight(runtime, request),
+        ...(nightly ? { nightly } : {}),
+      },
     };
   },
 });
