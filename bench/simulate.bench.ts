@@ -69,6 +69,8 @@ const bench: Bench = async () => {
       },
     ];
   });
+  const [ours, plan] = overall;
+  if (ours && plan) results.push(...againstPlan(ours, plan));
   results.push(
     {
       bench: name,
@@ -96,6 +98,43 @@ const bench: Bench = async () => {
   return results;
 };
 export default bench;
+
+/** The controller's targets, each the default controller's figure over the plan rule's on the same market. */
+function againstPlan(ours: SegmentMetrics, plan: SegmentMetrics): BenchResult[] {
+  const ratio = (
+    metric: string,
+    a: number | null,
+    b: number | null,
+    target: number,
+    atMost = true,
+  ): BenchResult => {
+    const value = a !== null && b !== null && b > 0 ? a / b : Number.NaN;
+    return {
+      bench: 'simulate',
+      metric: `library, default / plan: ${metric}`,
+      value,
+      unit: '×',
+      target: `${atMost ? '≤' : '<'} ${Number(target.toFixed(2))}×`,
+      pass: atMost ? value <= target : value < target,
+    };
+  };
+  return [
+    ratio('expected-lead gap', ours.expectedLeadGap, plan.expectedLeadGap, 0.5),
+    ratio('mean |7-day gap|', ours.meanAbs7DayGapPct, plan.meanAbs7DayGapPct, 1.2),
+    ratio('budget volatility', ours.budgetVolatility, plan.budgetVolatility, 0.5),
+    ratio('direction reversals', ours.directionReversals, plan.directionReversals, 1 / 3),
+    ratio('wasted spend', ours.wastedSpendMicros, plan.wastedSpendMicros, 0.8),
+    ratio('median recovery', ours.medianRecoveryDays, plan.medianRecoveryDays, 1, false),
+    {
+      bench: 'simulate',
+      metric: 'library, default: shocks not recovered',
+      value: ours.notRecovered,
+      unit: '',
+      target: '= 0',
+      pass: ours.notRecovered === 0,
+    },
+  ];
+}
 
 function pct(value: number | null): number | null {
   return value === null ? null : value * 100;

@@ -1,9 +1,33 @@
 import { z } from 'zod';
 import type { Database } from '../shared/db/database.port.ts';
-import { type ReasonParams, reasonCodes, renderReason } from '../shared/domain/decision-reason.ts';
+import {
+  englishReasonFormat,
+  englishReasonWords,
+  type ReasonCode,
+  type ReasonFormat,
+  type ReasonParams,
+  reasonCodes,
+  renderReason,
+} from '../shared/domain/decision-reason.ts';
+import { eurosFromMicros, formatEurosGrouped, microsFromEuros } from '../shared/domain/money.ts';
 import { formatTable } from './table.ts';
 
-const euros = z.union([z.string(), z.number()]).transform(String).nullable();
+/** Money as the API gives it: a string of euros with two decimals ("56.80", never 56.8 or "71"). */
+const euros = z
+  .union([z.string(), z.number()])
+  .transform((amount) => eurosFromMicros(microsFromEuros(amount)))
+  .nullable();
+
+/** The CLI writes every amount one way: `€1,234.56`; a model's estimate of €100 or more in whole euros. */
+const cliReasonFormat: ReasonFormat = {
+  ...englishReasonFormat,
+  euros: (amount) =>
+    typeof amount === 'string'
+      ? formatEurosGrouped(microsFromEuros(amount))
+      : englishReasonFormat.euros(amount),
+};
+const money = (amount: string | null) =>
+  amount === null ? '—' : formatEurosGrouped(microsFromEuros(amount));
 
 const reportRowSchema = z.object({
   segment_id: z.uuid(),
@@ -33,7 +57,11 @@ const reportRowSchema = z.object({
 export function decisionText(decision: NonNullable<RunReportRow['decision']>): string {
   if (decision.error_message) return decision.error_message;
   if (!decision.reason_code) return decision.explanation;
-  return renderReason({ code: decision.reason_code, params: (decision.reason_params ?? {}) as ReasonParams });
+  return renderReason(
+    { code: decision.reason_code, params: (decision.reason_params ?? {}) as ReasonParams },
+    englishReasonWords,
+    cliReasonFormat,
+  );
 }
 
 export type RunReportRow = z.infer<typeof reportRowSchema>;
@@ -63,14 +91,18 @@ export function summarise(rows: readonly RunReportRow[]): RunSummary {
   };
 }
 
+/** The widest a line of the run table gets: the reason is cut to fit (all of it is in --json). */
+export const tableWidth = 120;
+
 export function formatRunReport(rows: readonly RunReportRow[]): string {
-  const money = (value: string | null) => (value === null ? '—' : `€${Number(value).toFixed(2)}`);
-  const table = rows.map((row) => {
+  const cells = rows.map((row) => {
     const decision = row.decision;
-    const budget = decision
-      ? `${money(decision.old_value)} → ${money(decision.new_value)}`
-      : money(row.budget);
-    const gap = `${row.lead_gap_percentage > 0 ? '+' : ''}${row.lead_gap_percentage.toFixed(1)}%`;
+    // An unchanged budget is one amount; a change reads old → new.
+    const budget =
+      decision && decision.old_value !== decision.new_value
+        ? `${money(decision.old_value)} → ${money(decision.new_value)}`
+        : money(decision?.old_value ?? row.budget);
+    const gap = `${row.lead_gap_percentage > 0 ? '+' : ''}${Math.round(row.lead_gap_percentage)}%`;
     return [
       row.code,
       row.capacity_total_leads.toFixed(1),
@@ -78,12 +110,81 @@ export function formatRunReport(rows: readonly RunReportRow[]): string {
       String(row.actual_leads),
       gap,
       budget,
-      decision ? `${decision.status}: ${decisionText(decision)}` : '—',
+      // The reason starts with what happened (−20%, no change …); a failed change says so first.
+      decision ? `${decision.status === 'failed' ? 'FAILED: ' : ''}${decisionText(decision)}` : '—',
     ];
   });
-  return formatTable(
-    ['segment', 'capacity', 'target', 'actual', 'gap %', 'budget old → new', 'action'],
-    table,
-    [1, 2, 3, 4],
-  );
+  const header = [
+    'segment',
+    'capacity',
+    'target',
+    'actual',
+    'gap %',
+    'budget old → new',
+    'decision and reason',
+  ];
+  const before = header
+    .slice(0, -1)
+    .map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const room = Math.max(20, tableWidth - before.reduce((sum, w) => sum + w + 2, 0));
+  const fitted = cells.map((row) => row.map((cell, i) => (i === row.length - 1 ? cut(cell, room) : cell)));
+  return formatTable(header, fitted, [1, 2, 3, 4]);
 }
+
+const cut = (text: string, width: number) =>
+  [...text].length <= width ? text : `${[...text].slice(0, width - 1).join('')}…`;
+
+/** What a night's decisions did, by outcome: budgets lowered, raised, left alone (and why), failed. */
+export function describeDecisions(rows: readonly RunReportRow[]): string {
+  const decided = rows.map((row) => row.decision);
+  const moved = (type: string) =>
+    decided.filter((d) => d?.action_type === type && d.status !== 'failed' && d.status !== 'skipped').length;
+  const lowered = moved('budget_decrease');
+  const raised = moved('budget_increase');
+  const failed = decided.filter((d) => d?.status === 'failed').length;
+  const alone = decided.filter(
+    (d) => !d || (d.status !== 'failed' && (d.action_type === 'no_change' || d.status === 'skipped')),
+  );
+  const why = new Map<string, number>();
+  for (const d of alone) {
+    const label = d?.reason_code ? leftAloneBecause[d.reason_code] : 'no decision';
+    why.set(label, (why.get(label) ?? 0) + 1);
+  }
+  const reasons = [...why.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([label, n]) => `${n} ${label}`)
+    .join(', ');
+  const parts = [
+    `${lowered} budget${lowered === 1 ? '' : 's'} lowered`,
+    `${raised} raised`,
+    `${alone.length} left alone${reasons ? `: ${reasons}` : ''}`,
+  ];
+  if (failed > 0) parts.push(`${failed} failed`);
+  return `${parts.join(', ')}.`;
+}
+
+/** Why a budget was left alone, in a few words (the full reason is in the table). */
+const leftAloneBecause: Record<ReasonCode, string> = {
+  kill_switch: 'kill switch on',
+  paused: 'paused',
+  campaign_without_budget: 'campaign without a budget',
+  foreign_currency: 'foreign currency',
+  shared_budget: 'shared budget',
+  changed_outside: 'changed outside LFI',
+  max_changes_per_run: 'over the changes per run',
+  account_cap: 'at the account cap',
+  zero_budget_start: 'not started',
+  zero_capacity: 'no partner capacity',
+  min_budget: 'at the minimum budget',
+  max_budget: 'at the maximum budget',
+  max_daily_change: 'at the daily change limit',
+  below_min_change: 'change too small',
+  no_data: 'no data',
+  no_cost_data: 'no ad cost data',
+  not_budget_limited: 'budget not limiting',
+  max_marginal_cost: 'at the economic limit',
+  within_margin: "within the model's margin",
+  no_model: 'no model yet',
+  model: 'as the model says',
+  plan_rule: 'by the plan rule',
+};

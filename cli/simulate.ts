@@ -1,7 +1,6 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { pooledMetrics, type SimulationMetrics, simulationMetrics } from '../shared/simulation/metrics.ts';
 import {
   parseScenarioJson,
@@ -10,6 +9,7 @@ import {
 } from '../shared/simulation/scenario.schema.ts';
 import type { ControllerName } from '../shared/simulation/scenario-world.repository.ts';
 import type { SimulationRun } from '../shared/simulation/simulate.ts';
+import { parseCommandArgs } from './args.ts';
 import { simulationSvg } from './simulation-plot.ts';
 import { formatLibraryTable, formatScenarioTable } from './simulation-report.ts';
 import { runScenario } from './simulation-runner.ts';
@@ -31,17 +31,14 @@ const CONTROLLERS: Record<string, readonly ControllerName[]> = {
  * Exit code 1 when a guardrail was violated.
  */
 export async function simulateCommand(args: readonly string[], out: (text: string) => void): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      scenario: { type: 'string' },
-      controller: { type: 'string', default: 'default' },
-      days: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      plot: { type: 'string' },
-      'write-schema': { type: 'boolean', default: false },
-    },
+  const values = parseCommandArgs('simulate', args, {
+    scenario: { type: 'string', value: 'FILE|DIR' },
+    controller: { type: 'string', value: 'default|plan|both', default: 'default' },
+    days: { type: 'string', value: 'N' },
+    seed: { type: 'string', value: 'S' },
+    json: { type: 'boolean' },
+    plot: { type: 'string', value: 'DIR' },
+    'write-schema': { type: 'boolean' },
   });
   if (values['write-schema']) {
     await writeFile(scenarioSchemaFile, scenarioJsonSchemaText());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { SqlDatabase } from '../../shared/db/database.port.ts';
 import { migrate } from '../../shared/db/migrate.ts';
@@ -29,7 +30,9 @@ export const pgliteLane: BenchLane = {
 /**
  * Runs `measure` on each lane's fresh database in turn (closing it after) and returns all rows:
  * PGlite in memory always; PostgreSQL when a server answers at BENCH_DATABASE_URL, else
- * TEST_DATABASE_URL, else the local default (a scratch database `name`, dropped on close).
+ * TEST_DATABASE_URL, else the local default: a scratch database of its own, `name` plus a random
+ * suffix, created here and dropped on close. A database it did not create is never dropped, so a
+ * server that is the user's own keeps its databases, whatever their names.
  * No server is not an error: the lane is left out with a note on stderr.
  */
 export async function measureOnLanes(
@@ -92,19 +95,23 @@ async function scratchPostgres(
   name: string,
   options: BenchLaneOptions,
 ): Promise<SqlDatabase> {
-  await admin(serverUrl, `drop database if exists ${name} with (force)`);
-  await admin(serverUrl, `create database ${name}`);
+  const scratch = `${name}_${randomBytes(6).toString('hex')}`;
+  // No "drop if exists" first: a name that exists is someone else's, and create fails on it.
+  await admin(serverUrl, `create database ${scratch}`);
   const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  url.pathname = `/${scratch}`;
   const db = openPostgres(url.toString(), options);
-  await migrate(db);
-  return {
-    ...db,
-    async close() {
-      await db.close();
-      await admin(serverUrl, `drop database if exists ${name} with (force)`);
-    },
+  const close = async () => {
+    await db.close();
+    await admin(serverUrl, `drop database if exists ${scratch} with (force)`);
   };
+  try {
+    await migrate(db);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { ...db, close };
 }
 
 function redacted(serverUrl: string): string {

@@ -1,3 +1,4 @@
+import { loadGoogleAds } from '../../shared/ads/google-ads.loader.ts';
 import { runAggregateStep } from '../../shared/pipeline/aggregate.step.ts';
 import { createStepHandler } from '../../shared/pipeline/step-handler.ts';
 import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
@@ -7,4 +8,4 @@ import type { Runtime } from '../../shared/runtime/runtime.ts';
 export const createAggregateHandler = (runtime: () => Promise<Runtime>) =>
   createStepHandler(runAggregateStep, runtime);
 
-export const handler = createAggregateHandler(lambdaRuntime);
+export const handler = createAggregateHandler(() => lambdaRuntime({ googleAds: loadGoogleAds }));

@@ -1,3 +1,4 @@
+import { loadGoogleAds } from '../../shared/ads/google-ads.loader.ts';
 import { createApiHandler } from '../../shared/api/api-handler.ts';
 import { loadApiSettings } from '../../shared/api/api-settings.ts';
 import { restoreNight } from '../../shared/pipeline/restore.ts';
@@ -16,7 +17,8 @@ export const handler = createApiHandler('writes', {
   settings: loadApiSettings(),
   logger: jsonLogger('lfi-api-writes'),
   services: async () => {
-    const runtime = await lambdaRuntime();
+    // A restore sends budgets to Google Ads: this Lambda carries its loader, the reads do not.
+    const runtime = await lambdaRuntime({ googleAds: loadGoogleAds });
     return {
       db: runtime.db,
       clock: runtime.clock,

@@ -1,3 +1,4 @@
+import { loadGoogleAds } from '../../shared/ads/google-ads.loader.ts';
 import { runOrchestrateStep } from '../../shared/pipeline/orchestrate.step.ts';
 import { createStepHandler } from '../../shared/pipeline/step-handler.ts';
 import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
@@ -7,4 +8,4 @@ import type { Runtime } from '../../shared/runtime/runtime.ts';
 export const createOrchestrateHandler = (runtime: () => Promise<Runtime>) =>
   createStepHandler(runOrchestrateStep, runtime);
 
-export const handler = createOrchestrateHandler(lambdaRuntime);
+export const handler = createOrchestrateHandler(() => lambdaRuntime({ googleAds: loadGoogleAds }));

@@ -1,3 +1,4 @@
+import { errors } from 'google-ads-api';
 import { AppError, TransientError } from '../runtime/errors.ts';
 import type { Logger } from '../runtime/logger.ts';
 
@@ -58,44 +59,28 @@ export class AdsRequestError extends AppError {
   }
 }
 
-// Google Ads error enums (google.ads.googleads.v24.errors): the values LFI acts on. Errors arrive
-// with numbers over gRPC and with names over REST; tests pin these numbers to the library's.
-const quotaErrors: Record<number, string> = {
-  2: 'RESOURCE_EXHAUSTED',
-  4: 'RESOURCE_TEMPORARILY_EXHAUSTED',
-  5: 'EXCESSIVE_SHORT_TERM_QUERY_RESOURCE_CONSUMPTION',
+// Google Ads error codes as google-ads-api ships them (google.ads.googleads.v24.errors): they arrive
+// as numbers over gRPC and as names over REST, and are written `kind.NAME` here and in the log.
+const errorEnums: Record<string, Record<number, string>> = {
+  quota_error: errors.QuotaErrorEnum.QuotaError,
+  internal_error: errors.InternalErrorEnum.InternalError,
+  authorization_error: errors.AuthorizationErrorEnum.AuthorizationError,
+  authentication_error: errors.AuthenticationErrorEnum.AuthenticationError,
 };
-const internalErrors: Record<number, string> = {
-  2: 'INTERNAL_ERROR',
-  3: 'ERROR_CODE_NOT_PUBLISHED',
-  4: 'TRANSIENT_ERROR',
-  5: 'DEADLINE_EXCEEDED',
-};
-const authorizationErrors: Record<number, string> = {
-  2: 'USER_PERMISSION_DENIED',
-  4: 'DEVELOPER_TOKEN_PROHIBITED',
-  10: 'DEVELOPER_TOKEN_NOT_APPROVED',
-  11: 'INVALID_LOGIN_CUSTOMER_ID_SERVING_CUSTOMER_ID_COMBINATION',
-  13: 'DEVELOPER_TOKEN_NOT_ON_ALLOWLIST',
-};
-const authenticationErrors: Record<number, string> = {
-  5: 'CLIENT_CUSTOMER_ID_INVALID',
-  8: 'CUSTOMER_NOT_FOUND',
-  15: 'OAUTH_TOKEN_INVALID',
-  16: 'OAUTH_TOKEN_EXPIRED',
-  17: 'OAUTH_TOKEN_DISABLED',
-  18: 'OAUTH_TOKEN_REVOKED',
-  29: 'DEVELOPER_TOKEN_INVALID',
-};
-export const googleAdsErrorEnums = { quotaErrors, internalErrors, authorizationErrors, authenticationErrors };
+/** An error code LFI acts on; the compiler checks each name against the library's enum. */
+type ActedOnCode =
+  | `quota_error.${keyof typeof errors.QuotaErrorEnum.QuotaError}`
+  | `internal_error.${keyof typeof errors.InternalErrorEnum.InternalError}`
+  | `authorization_error.${keyof typeof errors.AuthorizationErrorEnum.AuthorizationError}`
+  | `authentication_error.${keyof typeof errors.AuthenticationErrorEnum.AuthenticationError}`;
 
-const retryableCodes = new Set([
+const retryableCodes = new Set<string>([
   'quota_error.RESOURCE_TEMPORARILY_EXHAUSTED',
   'quota_error.EXCESSIVE_SHORT_TERM_QUERY_RESOURCE_CONSUMPTION',
   'internal_error.INTERNAL_ERROR',
   'internal_error.TRANSIENT_ERROR',
   'internal_error.DEADLINE_EXCEEDED',
-]);
+] satisfies ActedOnCode[]);
 const networkCodes = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -129,7 +114,7 @@ const grpc = {
 
 /** Which setting an authentication or authorization error points at. */
 function credentialsProblem(code: string): string | undefined {
-  switch (code) {
+  switch (code as ActedOnCode) {
     case 'authorization_error.DEVELOPER_TOKEN_NOT_APPROVED':
     case 'authorization_error.DEVELOPER_TOKEN_PROHIBITED':
     case 'authorization_error.DEVELOPER_TOKEN_NOT_ON_ALLOWLIST':
@@ -262,7 +247,7 @@ function classifyGoogleAdsFailure(failure: DecodedFailure): AdsFailure {
       message: `Google Ads credentials: ${credentials}. (${codes.join(', ')})`,
       ...logged,
     };
-  if (codes.includes('quota_error.RESOURCE_EXHAUSTED'))
+  if (codes.includes('quota_error.RESOURCE_EXHAUSTED' satisfies ActedOnCode))
     return {
       kind: 'quota',
       message:
@@ -375,15 +360,9 @@ function googleAdsFailureOf(error: unknown): DecodedFailure | undefined {
 
 function errorCodeOf(value: unknown): string {
   if (!isRecord(value)) return 'unknown';
-  const tables: Record<string, Record<number, string>> = {
-    quota_error: quotaErrors,
-    internal_error: internalErrors,
-    authorization_error: authorizationErrors,
-    authentication_error: authenticationErrors,
-  };
   for (const [kind, raw] of Object.entries(value)) {
     if (raw === undefined || raw === null) continue;
-    const name = typeof raw === 'number' ? (tables[kind]?.[raw] ?? String(raw)) : String(raw);
+    const name = typeof raw === 'number' ? (errorEnums[kind]?.[raw] ?? String(raw)) : String(raw);
     return `${kind}.${name}`;
   }
   return 'unknown';

@@ -1,3 +1,4 @@
+import type { ReportOptions } from 'google-ads-api';
 import { z } from 'zod';
 import { isIsoDate } from '../domain/business-day.ts';
 import { remainingMs } from '../runtime/deadline.ts';
@@ -17,7 +18,8 @@ import { decodeGoogleAdsFailure, type RetryOptions, withAdsRetries } from './ads
  * request/response shapes: the boundary the tests replace.
  */
 export interface GoogleAdsCustomer {
-  query(gaql: string): Promise<unknown[]>;
+  /** A report built by the library's query builder (typed fields, quoted values) into GAQL. */
+  report(options: ReportOptions): Promise<unknown[]>;
   readonly campaignBudgets: {
     update(
       budgets: CampaignBudgetUpdate[],
@@ -116,10 +118,10 @@ export class GoogleAdsChannel implements AdsChannel {
       throw new Error(`Report dates must be YYYY-MM-DD; got ${from}..${to}.`);
     const perAccount = await Promise.all(
       [...byAccount(campaigns)].map(async ([customerId, refs]) => {
-        const gaql = dailyMetricsQuery(refs, from, to);
+        const report = dailyMetricsReport(refs, from, to);
         const rows = (
           await this.#call(`daily report for account ${customerId}`, () =>
-            this.#options.customerFor(customerId).query(gaql),
+            this.#options.customerFor(customerId).report(report),
           )
         ).map((raw) => metricsRowSchema.parse(raw));
         this.#checkTimeZone(customerId, rows[0]?.customer?.time_zone);
@@ -155,10 +157,10 @@ export class GoogleAdsChannel implements AdsChannel {
   async currentBudgets(campaigns: readonly CampaignRef[]): Promise<CampaignBudget[]> {
     const perAccount = await Promise.all(
       [...byAccount(campaigns)].map(async ([customerId, refs]) => {
-        const gaql = budgetsQuery(refs);
+        const report = budgetsReport(refs);
         const rows = (
           await this.#call(`budgets for account ${customerId}`, () =>
-            this.#options.customerFor(customerId).query(gaql),
+            this.#options.customerFor(customerId).report(report),
           )
         ).map((raw) => budgetRowSchema.parse(raw));
         const segmentOf = new Map(refs.map((r) => [r.campaignId, r.segmentId]));
@@ -254,30 +256,57 @@ export class GoogleAdsChannel implements AdsChannel {
   }
 }
 
-/** GAQL for the daily report: one query per account for the whole window. */
-function dailyMetricsQuery(campaigns: readonly CampaignRef[], from: string, to: string): string {
-  return [
-    'SELECT campaign.id, campaign.campaign_budget, campaign_budget.amount_micros, metrics.cost_micros,',
-    'metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, segments.date,',
-    'customer.time_zone',
-    `FROM campaign WHERE segments.date BETWEEN '${from}' AND '${to}' AND campaign.id IN (${campaignIds(campaigns)})`,
-  ].join(' ');
+/** The daily report: one query per account for the whole window. */
+function dailyMetricsReport(campaigns: readonly CampaignRef[], from: string, to: string): ReportOptions {
+  return {
+    entity: 'campaign',
+    attributes: [
+      'campaign.id',
+      'campaign.campaign_budget',
+      'campaign_budget.amount_micros',
+      'customer.time_zone',
+    ],
+    metrics: [
+      'metrics.cost_micros',
+      'metrics.clicks',
+      'metrics.conversions',
+      'metrics.search_budget_lost_impression_share',
+    ],
+    segments: ['segments.date'],
+    constraints: [{ key: 'campaign.id', op: 'IN', val: campaignIds(campaigns) }],
+    from_date: from,
+    to_date: to,
+  };
 }
 
-/** GAQL for the current budgets of mapped campaigns, with what tells a shared budget. */
-function budgetsQuery(campaigns: readonly CampaignRef[]): string {
-  return [
-    'SELECT campaign.id, campaign_budget.resource_name, campaign_budget.amount_micros,',
-    'campaign_budget.explicitly_shared, campaign_budget.reference_count, customer.currency_code',
-    `FROM campaign WHERE campaign.id IN (${campaignIds(campaigns)}) AND campaign.status != 'REMOVED'`,
-  ].join(' ');
+/** The current budgets of mapped campaigns, with what tells a shared budget. */
+function budgetsReport(campaigns: readonly CampaignRef[]): ReportOptions {
+  return {
+    entity: 'campaign',
+    attributes: [
+      'campaign.id',
+      'campaign_budget.resource_name',
+      'campaign_budget.amount_micros',
+      'campaign_budget.explicitly_shared',
+      'campaign_budget.reference_count',
+      'customer.currency_code',
+    ],
+    constraints: [
+      { key: 'campaign.id', op: 'IN', val: campaignIds(campaigns) },
+      { key: 'campaign.status', op: '!=', val: 'REMOVED' },
+    ],
+  };
 }
 
-/** Ids go into GAQL text, so only digits pass (the mapping table checks the same). */
-function campaignIds(campaigns: readonly CampaignRef[]): string {
+/**
+ * Campaign ids are int64 in GAQL and go in as numbers: digits only (the mapping table checks the
+ * same), and small enough to stay exact (Google's ids are 10–11 digits).
+ */
+function campaignIds(campaigns: readonly CampaignRef[]): number[] {
   for (const { campaignId } of campaigns)
-    if (!/^\d+$/.test(campaignId)) throw new Error(`Campaign id must be digits; got "${campaignId}".`);
-  return [...new Set(campaigns.map((c) => c.campaignId))].join(', ');
+    if (!/^\d+$/.test(campaignId) || !Number.isSafeInteger(Number(campaignId)))
+      throw new Error(`Campaign id must be digits (at most 15); got "${campaignId}".`);
+  return [...new Set(campaigns.map((c) => Number(c.campaignId)))];
 }
 
 const byAccount = (campaigns: readonly CampaignRef[]) => groupBy(campaigns, (ref) => ref.customerId);

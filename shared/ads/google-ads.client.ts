@@ -28,7 +28,7 @@ export function googleAdsCustomers(credentials: GoogleAdsCredentials): CustomerF
     });
     withoutLibraryRetries(customer);
     const wrapped: GoogleAdsCustomer = {
-      query: (gaql) => customer.query(gaql),
+      report: (options) => customer.report(options),
       campaignBudgets: {
         update: async (budgets, options) => {
           // Mutates go over gRPC, whose auth plugin turns an OAuth failure into UNAVAILABLE that

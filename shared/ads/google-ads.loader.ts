@@ -1,5 +1,8 @@
-import { registerGoogleAds } from '../runtime/runtime.ts';
+import type { GoogleAdsLoader } from '../runtime/runtime.ts';
 
-// Imported for this effect by the code that talks to Google Ads (the aggregate and orchestrate
-// steps): only their bundles then carry google-ads-api, loaded on the first Google Ads call.
-registerGoogleAds(() => import('./google-ads.client.ts'));
+/**
+ * google-ads-api, loaded on the first Google Ads call. The entries that talk to Google Ads (the
+ * aggregate and orchestrate Lambdas, the CLI) pass this to their runtime; a Lambda that does not
+ * import it carries none of google-ads-api in its bundle.
+ */
+export const loadGoogleAds: GoogleAdsLoader = () => import('./google-ads.client.ts');

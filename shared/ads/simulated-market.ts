@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
-import { rpcLocalOnly } from '../db/local-only.ts';
 import { addDays, yesterday } from '../domain/business-day.ts';
 import type {
   AdsChannel,
@@ -19,6 +17,7 @@ import {
   postcodeIn,
   simulateCampaignDay,
 } from './simulated-economics.ts';
+import { dateText, simulatedMarket } from './simulated-market.repository.ts';
 import { type Random, randomFor, uuidFrom } from './simulated-random.ts';
 
 /**
@@ -60,60 +59,8 @@ export interface SimulatedMarket extends AdsChannel {
   advanceTo(date: string): Promise<AdvanceResult>;
 }
 
-const dateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
-const stateSchema = z.object({
-  lastDate: dateText.nullable(),
-  campaigns: z.array(
-    z.object({
-      customerId: z.string(),
-      campaignId: z.string(),
-      segmentId: z.string(),
-      active: z.boolean(),
-      branch: z.string(),
-      region: z.string(),
-      registered: z.boolean(),
-      budgetId: z.string().nullable(),
-      budgetMicros: z.number().int().nullable(),
-      cpcMicros: z.number().int().nullable(),
-      conversionRate: z.number().nullable(),
-      marketClicks: z.number().int().nullable(),
-    }),
-  ),
-  segments: z.array(
-    z.object({
-      segmentId: z.string(),
-      branch: z.string(),
-      region: z.string(),
-      regionName: z.string(),
-      industryId: z.string().nullable(),
-    }),
-  ),
-});
-type MarketState = z.infer<typeof stateSchema>;
+type MarketState = Awaited<ReturnType<typeof simulatedMarket.state>>;
 type Segment = MarketState['segments'][number];
-
-const metricsSchema = z.array(
-  z.object({
-    customerId: z.string(),
-    campaignId: z.string(),
-    date: dateText,
-    costMicros: z.number().int(),
-    clicks: z.number().int(),
-    conversions: z.number(),
-    budgetMicros: z.number().int().nonnegative(),
-    // Absent for days simulated before the market kept it.
-    searchBudgetLostImpressionShare: z.number().min(0).max(1).optional(),
-  }),
-);
-const applyResultsSchema = z.array(z.object({ ok: z.boolean(), error: z.string().nullable() }));
-const recordedSchema = z.object({
-  recorded: z.boolean(),
-  leads: z.number().int(),
-  decided: z.number().int(),
-});
-
-const simulatedMarketFeature = 'The simulated ads market (LFI_ADS_CHANNEL=simulated)';
 
 const LEAD_PRICES_CENTS = {
   ...Object.fromEntries(Object.entries(BRANCH_PROFILES).map(([branch, p]) => [branch, p.leadPriceCents])),
@@ -126,19 +73,20 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
 
   /** The market's state, with every mapped campaign registered first (budget 0, its own economics). */
   async function loadState(): Promise<MarketState> {
-    const state = stateSchema.parse(await rpcLocalOnly(db, simulatedMarketFeature, 'lfi_sim_state'));
+    const state = await simulatedMarket.state(db);
     const unregistered = state.campaigns.filter((c) => !c.registered);
     if (unregistered.length === 0) return state;
-    await db.rpc('lfi_sim_register', {
-      p_campaigns: unregistered.map((c) => ({
+    await simulatedMarket.register(
+      db,
+      unregistered.map((c) => ({
         customerId: c.customerId,
         campaignId: c.campaignId,
         // Derived from the campaign id, so unique within the account like Google's budget ids.
         budgetId: `9${c.campaignId}`,
         ...campaignEconomics(seed, `${c.customerId}/${c.campaignId}`, c.branch, c.region),
       })),
-    });
-    return stateSchema.parse(await db.rpc('lfi_sim_state'));
+    );
+    return simulatedMarket.state(db);
   }
 
   function simulateDay(state: MarketState, date: string) {
@@ -189,16 +137,14 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
     let day = state.lastDate === null ? firstDate : addDays(state.lastDate, 1);
     for (; day <= date; day = addDays(day, 1)) {
       const { campaignDays, leads } = simulateDay(state, day);
-      const recorded = recordedSchema.parse(
-        await db.rpc('lfi_sim_record_day', {
-          p_date: day,
-          p_seed: seed,
-          p_campaign_days: campaignDays,
-          p_leads: leads,
-          p_lead_prices: LEAD_PRICES_CENTS,
-          p_time_zone: timeZone,
-        }),
-      );
+      const recorded = await simulatedMarket.recordDay(db, {
+        date: day,
+        seed,
+        campaignDays,
+        leads,
+        leadPrices: LEAD_PRICES_CENTS,
+        timeZone,
+      });
       // Not recorded: another market instance simulated this day first; its data stands.
       if (!recorded.recorded) continue;
       simulatedDates.push(day);
@@ -218,10 +164,7 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
       // Reading a day's report observes that day: it is simulated first (a new market starts at `from`).
       await advance(to, dateText.parse(from) < to ? from : to);
       if (campaigns.length === 0 || from > to) return [];
-      const rows = metricsSchema.parse(
-        await db.rpc('lfi_sim_metrics', { p_campaigns: refs(campaigns), p_from: from, p_to: to }),
-      );
-      return rows;
+      return simulatedMarket.metrics(db, refs(campaigns), from, to);
     },
 
     async currentBudgets(campaigns): Promise<CampaignBudget[]> {
@@ -248,13 +191,7 @@ export function createSimulatedMarket(db: Database, options: SimulatedMarketOpti
       const answers =
         sent.length === 0
           ? []
-          : applyResultsSchema.parse(
-              await db.rpc('lfi_sim_apply_budgets', {
-                p_customer_id: customerId,
-                p_changes: sent.map(changeJson),
-                p_validate_only: validateOnly,
-              }),
-            );
+          : await simulatedMarket.applyBudgets(db, customerId, sent.map(changeJson), validateOnly);
       if (answers.length !== sent.length) {
         throw new Error(
           `The simulated market answered ${answers.length} results for ${sent.length} changes.`,

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SqlDatabase } from './database.port.ts';
+import type { SqlDatabase, SqlSession } from './database.port.ts';
 import { type SqlStatement, splitSqlStatements } from './sql-statements.ts';
 
 /** The migrations every database gets; the Supabase CLI reads this folder (`supabase db push`). */
@@ -89,23 +89,80 @@ async function readMigration(dir: string, file: string): Promise<Migration> {
 }
 
 /**
- * Applies each pending migration once, in version order, each in its own transaction, and records
- * it in lfi_schema_migrations. A failing migration leaves the database as it was and names the
- * file and the statement that failed. Only supabase/migrations/ unless `local` is set.
+ * Where a database records the migrations it has. A Supabase project keeps the history the
+ * Supabase CLI keeps (`supabase_migrations.schema_migrations`), so a later `supabase db push`
+ * knows what `lfi migrate` applied and the other way round; any other database keeps LFI's own.
  */
-export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
-  const migrations = await readMigrations(migrationDirs(options));
-  await db.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(${migrationLock})`);
-    await tx.exec(`create table if not exists public.lfi_schema_migrations (
+interface MigrationLedger {
+  readonly table: string;
+  /** Creates the table if needed (inside the migration lock). */
+  readonly create: string;
+  record(tx: SqlSession, migration: Migration): Promise<unknown>;
+}
+
+const lfiLedger: MigrationLedger = {
+  table: 'public.lfi_schema_migrations',
+  create: `create table if not exists public.lfi_schema_migrations (
       version text primary key,
       name text not null,
       applied_at timestamptz not null default now()
     );
     comment on table public.lfi_schema_migrations is 'Which migration files have been applied (by lfi migrate).';
-    alter table public.lfi_schema_migrations enable row level security;`);
+    alter table public.lfi_schema_migrations enable row level security;`,
+  record: (tx, migration) =>
+    tx.query('insert into public.lfi_schema_migrations (version, name) values ($1, $2)', [
+      migration.version,
+      migration.name,
+    ]),
+};
+
+/** The Supabase CLI's table, created as the CLI creates it; rows as `supabase db push` writes them. */
+const supabaseLedger: MigrationLedger = {
+  table: 'supabase_migrations.schema_migrations',
+  create: `create schema if not exists supabase_migrations;
+    create table if not exists supabase_migrations.schema_migrations (version text not null primary key);
+    alter table supabase_migrations.schema_migrations add column if not exists statements text[];
+    alter table supabase_migrations.schema_migrations add column if not exists name text;`,
+  record: (tx, migration) =>
+    tx.query(
+      'insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)',
+      [
+        migration.version,
+        migration.name,
+        splitSqlStatements(migration.sql).map((statement) => statement.text),
+      ],
+    ),
+};
+
+/** A Supabase project: its migration history exists, or its platform roles do. */
+async function isSupabase(db: SqlDatabase): Promise<boolean> {
+  const [row] = await db.query<{ supabase: boolean }>(
+    `select to_regnamespace('supabase_migrations') is not null
+         or exists (select 1 from pg_roles where rolname = 'supabase_admin') as supabase`,
+  );
+  return row?.supabase === true;
+}
+
+/**
+ * Applies each pending migration once, in version order, each in its own transaction, and records
+ * it in the database's ledger. A failing migration leaves the database as it was and names the
+ * file and the statement that failed. Only supabase/migrations/ unless `local` is set, which a
+ * Supabase project refuses.
+ */
+export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
+  const supabase = await isSupabase(db);
+  if (supabase && options.local)
+    throw new Error(
+      'This database is a Supabase project: the local-only migrations (the simulated market and the demo) never go there. Run `lfi migrate` without --local, or `supabase db push`.',
+    );
+  const ledger = supabase ? supabaseLedger : lfiLedger;
+  const migrations = await readMigrations(migrationDirs(options));
+  await db.transaction(async (tx) => {
+    await tx.query(`select pg_advisory_xact_lock(${migrationLock})`);
+    await tx.exec(ledger.create);
+    if (supabase) await adoptLfiLedger(tx);
   });
-  const done = await appliedVersions(db);
+  const done = await appliedVersions(db, ledger);
   const applied: string[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
@@ -113,15 +170,12 @@ export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Pr
     try {
       ran = await db.transaction(async (tx) => {
         await tx.query(`select pg_advisory_xact_lock(${migrationLock})`);
-        const already = await tx.query('select 1 from public.lfi_schema_migrations where version = $1', [
+        const already = await tx.query(`select 1 from ${ledger.table} where version = $1`, [
           migration.version,
         ]);
         if (already.length > 0) return false; // another migrator got here first
         await tx.exec(migration.sql);
-        await tx.query('insert into public.lfi_schema_migrations (version, name) values ($1, $2)', [
-          migration.version,
-          migration.name,
-        ]);
+        await ledger.record(tx, migration);
         return true;
       });
     } catch (error) {
@@ -138,9 +192,40 @@ export async function migrate(db: SqlDatabase, options: MigrateOptions = {}): Pr
   return { applied };
 }
 
-async function appliedVersions(db: SqlDatabase): Promise<Set<string>> {
-  const rows = await db.query<{ version: string }>('select version from public.lfi_schema_migrations');
+/**
+ * A Supabase project that an earlier `lfi migrate` recorded in LFI's own table: those versions go
+ * into Supabase's history, so neither tool applies them again.
+ */
+async function adoptLfiLedger(tx: SqlSession): Promise<void> {
+  const [own] = await tx.query<{ exists: boolean }>(
+    `select to_regclass('public.lfi_schema_migrations') is not null as exists`,
+  );
+  if (!own?.exists) return;
+  await tx.exec(`insert into supabase_migrations.schema_migrations (version, name)
+    select version, name from public.lfi_schema_migrations
+    on conflict (version) do nothing`);
+}
+
+async function appliedVersions(db: SqlDatabase, ledger: MigrationLedger = lfiLedger): Promise<Set<string>> {
+  const rows = await db.query<{ version: string }>(`select version from ${ledger.table}`);
   return new Set(rows.map((row) => row.version));
+}
+
+/**
+ * The production migrations (supabase/migrations/) this database has not applied, in order; all
+ * of them on a database LFI was never migrated into. Reads only: creates nothing.
+ */
+export async function pendingMigrations(db: SqlDatabase): Promise<{ pending: string[]; total: number }> {
+  const core = await readMigrations([migrationsDir]);
+  const ledger = (await isSupabase(db)) ? supabaseLedger : lfiLedger;
+  const [table] = await db.query<{ present: boolean }>(`select to_regclass($1) is not null as present`, [
+    ledger.table,
+  ]);
+  const done = table?.present ? await appliedVersions(db, ledger) : new Set<string>();
+  return {
+    pending: core.filter((migration) => !done.has(migration.version)).map((migration) => migration.file),
+    total: core.length,
+  };
 }
 
 /**
@@ -148,6 +233,7 @@ async function appliedVersions(db: SqlDatabase): Promise<Set<string>> {
  * simulated market) but not all; none for a database without the local set.
  */
 export async function pendingLocalMigrations(db: SqlDatabase): Promise<string[]> {
+  if (await isSupabase(db)) return []; // the local set never goes to a Supabase project
   const local = await readMigrations([localMigrationsDir]);
   const done = await appliedVersions(db);
   const pending = local.filter((migration) => !done.has(migration.version));

@@ -4,6 +4,7 @@ import type { SimulatedMarket } from '../ads/simulated-market.ts';
 import type { Database } from '../db/database.port.ts';
 import { rpcLocalOnly } from '../db/local-only.ts';
 import { addDays } from '../domain/business-day.ts';
+import { formatEurosGrouped } from '../domain/money.ts';
 import { buildDemoData } from './demo-data.ts';
 
 export interface DemoOptions {
@@ -110,11 +111,26 @@ export async function loadDemo(
   return { loaded: true, summary: { seed, days, from, to, ...counts } };
 }
 
+const resetSchema = z.union([
+  z.object({ reset: z.literal(true) }),
+  z.object({ reset: z.literal(false), reason: z.string() }),
+]);
+
+/**
+ * Empties a database that holds the demo alone (`lfi demo --reset`), so `loadDemo` can load it
+ * again: every segment, partner, lead, plan, decision and run goes. A database holding anything
+ * the demo did not put there (a segment or partner added since) is refused: nothing changes and
+ * the reason comes back.
+ */
+export async function resetDemo(db: Database): Promise<{ reset: true } | { reset: false; reason: string }> {
+  return resetSchema.parse(await rpcLocalOnly(db, 'The demo data set', 'lfi_demo_reset'));
+}
+
 /** The lines `lfi demo` prints. */
 export function describeDemo(result: DemoResult): string {
   if (!result.loaded) return result.reason;
   const s = result.summary;
-  const spend = (s.adSpendMicros / 1e6).toLocaleString('nl-NL', { style: 'currency', currency: 'EUR' });
+  const spend = formatEurosGrouped(s.adSpendMicros);
   return [
     `Demo data loaded (seed ${s.seed}, ${s.days} days from ${s.from} to ${s.to}):`,
     `  ${s.segments} segments (${s.activeSegments} active), ${s.partners} partners, ${s.campaigns} campaigns`,

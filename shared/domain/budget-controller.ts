@@ -6,6 +6,7 @@ import {
   type ReasonParams,
 } from './decision-reason.ts';
 import {
+  type AccountBudget,
   type GuardrailReason,
   type GuardrailSettings,
   limitRun,
@@ -93,8 +94,13 @@ export interface BudgetSegmentInput {
   readonly code: string;
   /** Segments of one branch share a prior cost per lead. */
   readonly branch: string;
-  /** The ads account (customer id) whose daily cap this budget counts toward. */
+  /** The ads account (customer id) of the segment's budget; for one that spans accounts, see `budgets`. */
   readonly accountId: string;
+  /**
+   * The segment's distinct budgets with the account owning each, in the order its total is split
+   * over them: each account's cap counts the part it owns. By default one budget in `accountId`.
+   */
+  readonly budgets?: readonly AccountBudget[];
   readonly currentBudgetMicros: Micros;
   readonly targetLeadsPerDay: number;
   /** Average leads a day over the recent window ending at the run date: the gap is measured on it. */
@@ -189,6 +195,7 @@ export function decideBudgets(
       (segment, index): RunCandidate => ({
         segmentId: segment.segmentId,
         accountId: segment.accountId,
+        ...(segment.budgets ? { budgets: segment.budgets } : {}),
         oldMicros: segment.currentBudgetMicros,
         newMicros: limited[index]?.newMicros ?? segment.currentBudgetMicros,
         priority: relativeGap(segment),
@@ -339,10 +346,14 @@ function modelRule(
   // the margin it takes to start a move; a move under way (last night's change went the same way)
   // goes on to the target with the plain deadband, so it does not stall short of it.
   const scaleMargin = controller.marginStandardErrors * model.relativeError;
-  const continuing = Math.sign(desired - current) === lastMove(segment.history) && desired !== current;
+  const direction = Math.sign(desired - current);
+  const continuing = direction !== 0 && direction === lastMove(segment.history);
+  // Undoing a move of the last few days takes a full standard error: only those few days are new
+  // since the move was made, and going back on one odd day is how a budget starts to swing.
+  const reversing = direction !== 0 && direction === -recentMove(segment.history, REVERSAL_DAYS);
   let margin = continuing
     ? controller.deadband
-    : Math.max(controller.deadband, scaleMargin / model.elasticity);
+    : Math.max(controller.deadband, (reversing ? model.relativeError : scaleMargin) / model.elasticity);
   let within = Math.abs(desired - current) < margin * current;
   if (reasons.includes('max_marginal_cost') && model.elasticity < 1 && current > 0) {
     // Where what a lead earns sets the budget, the margin is on the marginal cost: that grows only
@@ -409,6 +420,20 @@ function describeModel(model: ResponseModel, budgetEuros: number): string {
 const LIMIT_SIGNAL_DAYS = 3;
 
 /** The direction of the last budget change: the budget in force on the run date vs the day before. */
+/** Days after a move in which going back on it takes a full standard error. */
+const REVERSAL_DAYS = 4;
+
+/** The direction of the latest budget move within the last `days` days (0 if none). */
+function recentMove(history: readonly SegmentDay[], days: number): number {
+  const recent = history.slice(-(days + 1));
+  for (let i = recent.length - 1; i > 0; i--) {
+    const today = recent[i]?.budgetMicros;
+    const before = recent[i - 1]?.budgetMicros;
+    if (today != null && before != null && today !== before) return Math.sign(today - before);
+  }
+  return 0;
+}
+
 function lastMove(history: readonly SegmentDay[]): number {
   const today = history.at(-1)?.budgetMicros;
   const before = history.at(-2)?.budgetMicros;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitBudget } from './budget-split.ts';
 import { floorToCents, type Micros, scaleToCents } from './money.ts';
 
 /**
@@ -143,9 +144,20 @@ export function accountCapFor(accountId: string, settings: GuardrailSettings): M
   return settings.accountDailyCapMicros[accountId] ?? settings.defaultAccountDailyCapMicros;
 }
 
+/** One of a segment's budgets: the ads account that owns it and its amount now. */
+export interface AccountBudget {
+  readonly accountId: string;
+  readonly currentMicros: Micros;
+}
+
 export interface RunCandidate {
   readonly segmentId: string;
   readonly accountId: string;
+  /**
+   * The segment's budgets in the order its new total is split over them (`splitBudget`), for a
+   * segment whose campaigns span accounts; by default one budget in `accountId`.
+   */
+  readonly budgets?: readonly AccountBudget[];
   readonly oldMicros: Micros;
   readonly newMicros: Micros;
   /** Larger first: decides who gets a change slot, and cap room when no marginal cost is known. */
@@ -193,35 +205,61 @@ export function limitRun(
     }
   }
 
-  for (const accountId of new Set(ordered.map((candidate) => candidate.accountId))) {
+  const newOf = (candidate: RunCandidate): Micros =>
+    results.get(candidate.segmentId)?.newMicros ?? candidate.oldMicros;
+  const accounts = new Set(ordered.flatMap((candidate) => budgetsOf(candidate).map((b) => b.accountId)));
+  for (const accountId of accounts) {
     const cap = accountCapFor(accountId, settings);
     if (cap === null) continue;
-    const account = ordered.filter((candidate) => candidate.accountId === accountId);
-    const newOf = (candidate: RunCandidate): Micros =>
-      results.get(candidate.segmentId)?.newMicros ?? candidate.oldMicros;
+    // Each segment as this account sees it: the part of its budget the account owns.
+    const inAccount = (candidate: RunCandidate, total: Micros) =>
+      amountInAccount(candidate, accountId, total);
+    const account = ordered.filter((candidate) =>
+      budgetsOf(candidate).some((b) => b.accountId === accountId),
+    );
     const room =
-      cap - account.reduce((sum, candidate) => sum + Math.min(candidate.oldMicros, newOf(candidate)), 0);
-    const increases = account.filter((candidate) => newOf(candidate) > candidate.oldMicros);
-    const wantedTotal = increases.reduce((sum, c) => sum + newOf(c) - c.oldMicros, 0);
+      cap -
+      account.reduce(
+        (sum, candidate) => sum + inAccount(candidate, Math.min(candidate.oldMicros, newOf(candidate))),
+        0,
+      );
+    const increases = account
+      .filter(
+        (candidate) => inAccount(candidate, newOf(candidate)) > inAccount(candidate, candidate.oldMicros),
+      )
+      .map((candidate) => {
+        const share = shareInAccount(candidate, accountId);
+        const { marginalCostAt } = candidate;
+        const view: RunCandidate = {
+          ...candidate,
+          oldMicros: inAccount(candidate, candidate.oldMicros),
+          ...(marginalCostAt ? { marginalCostAt: (part: Micros) => marginalCostAt(part / share) } : {}),
+        };
+        return { candidate, view, newInAccount: inAccount(candidate, newOf(candidate)) };
+      });
+    const wantedTotal = increases.reduce((sum, c) => sum + c.newInAccount - c.view.oldMicros, 0);
     if (wantedTotal <= room) continue;
-    const granted = increases.every((candidate) => candidate.marginalCostAt)
-      ? grantByMarginalCost(increases, newOf, room)
-      : grantInOrder(increases, newOf, room);
+    const views = increases.map((c) => c.view);
+    const viewNew = new Map(increases.map((c) => [c.view, c.newInAccount]));
+    const newOfView = (view: RunCandidate) => viewNew.get(view) ?? view.oldMicros;
+    const granted = views.every((view) => view.marginalCostAt)
+      ? grantByMarginalCost(views, newOfView, room)
+      : grantInOrder(views, newOfView, room);
     let left = room;
-    for (const candidate of increases) {
-      const wanted = newOf(candidate) - candidate.oldMicros;
+    for (const { candidate, view, newInAccount } of increases) {
+      const wanted = newInAccount - view.oldMicros;
       const grant = Math.min(granted.get(candidate.segmentId) ?? 0, Math.max(0, left));
       if (grant >= wanted) {
         left -= wanted;
         continue;
       }
-      let trimmed = floorToCents(candidate.oldMicros + grant);
+      let trimmed = totalWithinGrant(candidate, accountId, grant);
       const valid =
         trimmed > candidate.oldMicros &&
         isInRange(trimmed, settings) &&
         !isBelowMinChange(trimmed - candidate.oldMicros, candidate.oldMicros, settings);
       if (!valid) trimmed = candidate.oldMicros;
-      left -= trimmed - candidate.oldMicros;
+      left -= inAccount(candidate, trimmed) - view.oldMicros;
       results.set(candidate.segmentId, { newMicros: trimmed, reason: 'account_cap' });
     }
   }
@@ -230,6 +268,37 @@ export function limitRun(
     const result = results.get(candidate.segmentId) ?? { newMicros: candidate.oldMicros, reason: null };
     return { segmentId: candidate.segmentId, ...result };
   });
+}
+
+function budgetsOf(candidate: RunCandidate): readonly AccountBudget[] {
+  return candidate.budgets?.length
+    ? candidate.budgets
+    : [{ accountId: candidate.accountId, currentMicros: candidate.oldMicros }];
+}
+
+/** The part of a segment total `total` that lands in budgets of `accountId`, split as it is sent. */
+function amountInAccount(candidate: RunCandidate, accountId: string, total: Micros): Micros {
+  const budgets = budgetsOf(candidate);
+  const parts = splitBudget(
+    budgets.map((b) => b.currentMicros),
+    total,
+  );
+  return budgets.reduce((sum, b, i) => (b.accountId === accountId ? sum + (parts[i] ?? 0) : sum), 0);
+}
+
+/** The account's share of a segment's budget (for pricing its part of an increase). */
+function shareInAccount(candidate: RunCandidate, accountId: string): number {
+  const unit = 1_000_000_000;
+  return amountInAccount(candidate, accountId, unit) / unit || 1;
+}
+
+/** The largest whole-cent segment total whose part in the account rises by at most `grant`. */
+function totalWithinGrant(candidate: RunCandidate, accountId: string, grant: Micros): Micros {
+  const before = amountInAccount(candidate, accountId, candidate.oldMicros);
+  let total = floorToCents(Math.floor(candidate.oldMicros + grant / shareInAccount(candidate, accountId)));
+  while (total > candidate.oldMicros && amountInAccount(candidate, accountId, total) - before > grant)
+    total -= 10_000;
+  return Math.max(total, candidate.oldMicros);
 }
 
 /** Cap room in priority order: each increase whole while it fits, the first that doesn't gets the rest. */

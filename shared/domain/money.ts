@@ -85,6 +85,13 @@ export function formatEuros(micros: Micros): string {
   return text.startsWith('-') ? `-€${text.slice(1)}` : `€${text}`;
 }
 
+/** For people: `€1,234.56`, `-€5.00` (thousands grouped with commas, as the CLI writes all money). */
+export function formatEurosGrouped(micros: Micros): string {
+  const text = formatEuros(micros);
+  const [whole = '', cents = ''] = text.split('.');
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+}
+
 function toCents(micros: Micros, rounding: 'floor' | 'ceil' | 'half-up'): Micros {
   return scaleToCents(micros, 1, 1, rounding);
 }

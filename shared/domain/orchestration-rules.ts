@@ -110,3 +110,37 @@ export function unsentStatus(mode: RunMode, dryRun: boolean): 'dry_run' | 'not_s
   if (dryRun) return 'dry_run';
   return mode === 'history' ? 'not_sent' : null;
 }
+
+/** What a night's Orchestrate step reports: segments seen, and what became of their decisions. */
+export type OrchestrationCounts = {
+  readonly segments: number;
+  readonly already_decided: number;
+  readonly increased: number;
+  readonly decreased: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly not_sent: number;
+};
+
+/**
+ * Counts a night's logged outcomes. A raise or cut counts once it is decided and not failed or
+ * skipped (applied, clamped, a dry run, or not sent for a past date: what the night decided).
+ */
+export function orchestrationCounts(
+  outcomes: readonly { readonly status: string; readonly actionType: string }[],
+  totals: { readonly segments: number; readonly alreadyDecided: number; readonly notSent: number },
+): OrchestrationCounts {
+  const by = (predicate: (outcome: (typeof outcomes)[number]) => boolean) =>
+    outcomes.filter(predicate).length;
+  const changed = (actionType: string) =>
+    by((o) => o.status !== 'failed' && o.status !== 'skipped' && o.actionType === actionType);
+  return {
+    segments: totals.segments,
+    already_decided: totals.alreadyDecided,
+    increased: changed('budget_increase'),
+    decreased: changed('budget_decrease'),
+    skipped: by((o) => o.status === 'skipped'),
+    failed: by((o) => o.status === 'failed'),
+    not_sent: totals.notSent,
+  };
+}

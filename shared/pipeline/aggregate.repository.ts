@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CampaignDailyMetrics } from '../ads/ads-channel.port.ts';
 import type { Database } from '../db/database.port.ts';
+import { sqlFunction } from '../db/sql-function.ts';
 import type { IsoDate } from '../domain/business-day.ts';
 
 export interface AggregateWindowRequest {
@@ -27,6 +28,12 @@ export const aggregateCountsSchema = z.object({
 });
 export type AggregateCounts = z.infer<typeof aggregateCountsSchema>;
 
+const aggregate = sqlFunction(
+  'lfi_aggregate_window',
+  { p_from: 'date', p_to: 'date', p_time_zone: 'text', p_ad_metrics: 'jsonb' },
+  aggregateCountsSchema,
+);
+
 /**
  * Stores the ads report and recomputes lead_generation_stats for every active segment and
  * business day of [from, to] in one database call (one set-based statement, whatever the number
@@ -36,11 +43,21 @@ export async function aggregateWindow(
   db: Database,
   request: AggregateWindowRequest,
 ): Promise<AggregateCounts> {
-  const result = await db.rpc('lfi_aggregate_window', {
+  return aggregate.call(db, {
     p_from: request.from,
     p_to: request.to,
     p_time_zone: request.timeZone,
     p_ad_metrics: request.metrics,
   });
-  return aggregateCountsSchema.parse(result);
+}
+
+const mapped = sqlFunction(
+  'lfi_mapped_campaigns',
+  { p_channel: 'text' },
+  z.array(z.object({ customerId: z.string(), campaignId: z.string() })),
+);
+
+/** The Google Ads campaigns mapped to active segments, whose report the aggregate fetches. */
+export function mappedCampaigns(db: Database) {
+  return mapped.call(db, { p_channel: 'google_ads' });
 }

@@ -1,12 +1,8 @@
-import { z } from 'zod';
 import { trailingWindow } from '../domain/business-day.ts';
-import '../ads/google-ads.loader.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { aggregateWindow } from './aggregate.repository.ts';
+import { aggregateWindow, mappedCampaigns } from './aggregate.repository.ts';
 import { recordedStep } from './recorded-step.ts';
 import type { StepInput } from './step-input.ts';
-
-const campaignsSchema = z.array(z.object({ customerId: z.string(), campaignId: z.string() }));
 
 /**
  * Aggregate: recompute the stats of the trailing window ending at the date (late statuses and
@@ -15,9 +11,7 @@ const campaignsSchema = z.array(z.object({ customerId: z.string(), campaignId: z
 export function runAggregateStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'aggregate', input, async () => {
     const { from, to } = trailingWindow(input.date, input.windowDays);
-    const campaigns = campaignsSchema.parse(
-      await runtime.db.rpc('lfi_mapped_campaigns', { p_channel: 'google_ads' }),
-    );
+    const campaigns = await mappedCampaigns(runtime.db);
     const metrics = campaigns.length ? await runtime.ads.dailyMetrics(campaigns, from, to) : [];
     return aggregateWindow(runtime.db, { from, to, timeZone: runtime.config.LFI_TIME_ZONE, metrics });
   });

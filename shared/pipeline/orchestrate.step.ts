@@ -1,19 +1,25 @@
-import '../ads/google-ads.loader.ts';
-import { type BudgetDecision, decideBudgets } from '../domain/budget-controller.ts';
+import { decideBudgets } from '../domain/budget-controller.ts';
 import { microsFromEuros } from '../domain/money.ts';
-import { needsDecision, reconcileSegment, unsentStatus } from '../domain/orchestration-rules.ts';
+import {
+  needsDecision,
+  orchestrationCounts,
+  reconcileSegment,
+  unsentStatus,
+} from '../domain/orchestration-rules.ts';
 import { runModeFor } from '../domain/run-dates.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { applySegmentChanges, type SegmentBudgets, segmentBudgets } from './budget-changes.ts';
 import {
   controllerInputOf,
+  decisionLogRow,
   type LogRow,
-  type LogStatus,
   loadOrchestrationInputs,
   logRow,
+  reconciledEntry,
   recordDecisions,
   recordedDecision,
   type SegmentRow,
+  settlesAs,
 } from './orchestration.repository.ts';
 import { recordedStep } from './recorded-step.ts';
 import { loadRunSettings } from './settings.repository.ts';
@@ -49,7 +55,6 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
     for (const row of open) {
       const now = budgets.get(row.segment_id);
       if (!now) continue;
-      const entry = { segmentId: row.segment_id, planId: row.plan_id, campaigns: row.campaigns };
       const found = reconcileSegment({
         mappedCampaigns: row.campaigns.length,
         campaignsWithBudget: now.campaignBudgets.length,
@@ -61,25 +66,16 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         paused: row.paused,
         killSwitch: settings.guardrails.killSwitch,
       });
-      const current = { ...entry, oldMicros: now.currentMicros, newMicros: now.currentMicros };
-      if (found.kind === 'skip') rows.push(logRow({ ...current, status: 'skipped', reason: found.reason }));
-      else if (found.kind === 'settle')
-        rows.push(logRow({ ...current, ...found, oldMicros: found.oldMicros }));
-      else if (found.kind === 'adopt')
-        rows.push(
-          logRow({
-            ...current,
-            oldMicros: found.lastSetMicros,
-            status: 'adopted',
-            actionType: 'no_change',
-            reason: found.reason,
-          }),
-        );
-      else candidates.push({ row, now });
+      if (found.kind === 'decide') candidates.push({ row, now });
+      else {
+        const current = { segmentId: row.segment_id, planId: row.plan_id, campaigns: row.campaigns };
+        const at = { oldMicros: now.currentMicros, newMicros: now.currentMicros };
+        rows.push(logRow(reconciledEntry(found, { ...current, ...at })));
+      }
     }
 
     const decisions = decideBudgets(
-      candidates.map(({ row, now }) => controllerInputOf(row, now.currentMicros)),
+      candidates.map(({ row, now }) => controllerInputOf(row, now)),
       settings.guardrails,
       settings.controller,
     );
@@ -87,7 +83,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
       const decision = decisions[index];
       if (!decision) return [];
       if (decision.newMicros === decision.oldMicros) {
-        rows.push(decisionRow(candidate, decision, 'skipped'));
+        rows.push(decisionLogRow(candidate.row, decision, 'skipped'));
         return [];
       }
       return [
@@ -110,7 +106,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         ...rows,
         ...changes.map((c) => {
           const error = checked.get(c) ?? null;
-          return decisionRow(c.candidate, c.decision, error === null ? 'dry_run' : 'failed', error);
+          return decisionLogRow(c.candidate.row, c.decision, error === null ? 'dry_run' : 'failed', error);
         }),
       ];
       const prefix = unsent === 'not_sent' ? `not sent (${input.date} is not the latest business day): ` : '';
@@ -127,12 +123,12 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
     // Claim the changes before sending them, so a retry after a crash can tell what was sent.
     await recordDecisions(runtime.db, runId, input.date, [
       ...rows,
-      ...changes.map((c) => decisionRow(c.candidate, c.decision, 'applying')),
+      ...changes.map((c) => decisionLogRow(c.candidate.row, c.decision, 'applying')),
     ]);
     const outcomes = await applySegmentChanges(runtime, changes, false);
     const settled = outcomes.map(({ change, error }) =>
-      decisionRow(
-        change.candidate,
+      decisionLogRow(
+        change.candidate.row,
         change.decision,
         error === null ? settlesAs(change.decision) : 'failed',
         error,
@@ -143,39 +139,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
   });
 }
 
-const settlesAs = (decision: BudgetDecision) => (decision.status === 'clamped' ? 'clamped' : 'applied');
-
-function decisionRow(
-  { row }: Candidate,
-  decision: BudgetDecision,
-  status: LogStatus,
-  errorMessage: string | null = null,
-): LogRow {
-  return logRow({
-    segmentId: row.segment_id,
-    planId: row.plan_id,
-    campaigns: row.campaigns,
-    oldMicros: decision.oldMicros,
-    newMicros: decision.newMicros,
-    status,
-    settlesAs: status === 'applying' ? settlesAs(decision) : null,
-    reason: decision.reason,
-    explanation: decision.explanation,
-    errorMessage,
-  });
-}
-
 function counts(segments: number, rows: readonly LogRow[], alreadyDecided: number, notSent: number) {
-  const by = (predicate: (row: LogRow) => boolean) => rows.filter(predicate).length;
-  const changed = (actionType: string) =>
-    by((r) => r.status !== 'failed' && r.status !== 'skipped' && r.action_type === actionType);
-  return {
-    segments,
-    already_decided: alreadyDecided,
-    increased: changed('budget_increase'),
-    decreased: changed('budget_decrease'),
-    skipped: by((r) => r.status === 'skipped'),
-    failed: by((r) => r.status === 'failed'),
-    not_sent: notSent,
-  };
+  const outcomes = rows.map((row) => ({ status: row.status, actionType: row.action_type }));
+  return orchestrationCounts(outcomes, { segments, alreadyDecided, notSent });
 }

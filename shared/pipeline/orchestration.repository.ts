@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import type { CampaignBudget } from '../ads/ads-channel.port.ts';
 import type { Database } from '../db/database.port.ts';
-import type { BudgetSegmentInput } from '../domain/budget-controller.ts';
+import { sqlFunction } from '../db/sql-function.ts';
+import type { BudgetDecision, BudgetSegmentInput } from '../domain/budget-controller.ts';
 import { type DecisionReasonData, renderReason } from '../domain/decision-reason.ts';
 import { eurosFromMicros, type Micros, microsFromEuros } from '../domain/money.ts';
-import type { RecordedDecision } from '../domain/orchestration-rules.ts';
+import type { Reconciled, RecordedDecision } from '../domain/orchestration-rules.ts';
 
 /**
  * Orchestrate's side of the database: `lfi_orchestration_inputs` (one document per run) and
@@ -52,18 +54,23 @@ const segmentSchema = z.object({
 });
 export type SegmentRow = z.infer<typeof segmentSchema>;
 
+const orchestrationInputs = sqlFunction(
+  'lfi_orchestration_inputs',
+  { p_date: 'date', p_channel: 'text', p_lookback_days: 'integer' },
+  z.array(segmentSchema),
+);
+const recordDecisionsFn = sqlFunction(
+  'lfi_record_decisions',
+  { p_run_id: 'uuid', p_date: 'date', p_decisions: 'jsonb' },
+  z.unknown(),
+);
+
 export async function loadOrchestrationInputs(
   db: Database,
   date: string,
   lookbackDays: number,
 ): Promise<SegmentRow[]> {
-  return z.array(segmentSchema).parse(
-    await db.rpc('lfi_orchestration_inputs', {
-      p_date: date,
-      p_channel: channel,
-      p_lookback_days: lookbackDays,
-    }),
-  );
+  return orchestrationInputs.call(db, { p_date: date, p_channel: channel, p_lookback_days: lookbackDays });
 }
 
 export function recordedDecision(row: SegmentRow): RecordedDecision | null {
@@ -80,13 +87,22 @@ export function recordedDecision(row: SegmentRow): RecordedDecision | null {
 }
 
 /** A segment as the budget controller takes it. */
-export function controllerInputOf(row: SegmentRow, currentMicros: Micros): BudgetSegmentInput {
+export function controllerInputOf(
+  row: SegmentRow,
+  now: { readonly currentMicros: Micros; readonly budgets: readonly CampaignBudget[] },
+): BudgetSegmentInput {
   return {
     segmentId: row.segment_id,
     code: row.code,
     branch: row.branch,
     accountId: row.campaigns[0]?.customer_id ?? '',
-    currentBudgetMicros: currentMicros,
+    // The budgets in the order the change is split over them (budget-changes.ts): each account's
+    // cap counts the part it owns.
+    budgets: now.budgets.map((budget) => ({
+      accountId: budget.customerId,
+      currentMicros: budget.amountMicros,
+    })),
+    currentBudgetMicros: now.currentMicros,
     targetLeadsPerDay: row.target_leads_per_day,
     recentLeadsPerDay: row.recent_leads_per_day,
     leadsOnDate: row.actual_leads,
@@ -179,11 +195,56 @@ export function logRow(entry: LogEntry): LogRow {
   };
 }
 
+/** A reconciled segment's log entry: skipped, an earlier change settled, or a hand edit adopted. */
+export function reconciledEntry(
+  found: Exclude<Reconciled, { kind: 'decide' }>,
+  current: Omit<LogEntry, 'status' | 'reason' | 'explanation'>,
+): LogEntry {
+  switch (found.kind) {
+    case 'skip':
+      return { ...current, status: 'skipped', reason: found.reason };
+    case 'settle':
+      return { ...current, ...found };
+    case 'adopt':
+      return {
+        ...current,
+        oldMicros: found.lastSetMicros,
+        status: 'adopted',
+        actionType: 'no_change',
+        reason: found.reason,
+      };
+  }
+}
+
+/** A controller decision's row; a claimed one (`applying`) carries how it settles when it lands. */
+export function decisionLogRow(
+  row: SegmentRow,
+  decision: BudgetDecision,
+  status: LogStatus,
+  errorMessage: string | null = null,
+): LogRow {
+  return logRow({
+    segmentId: row.segment_id,
+    planId: row.plan_id,
+    campaigns: row.campaigns,
+    oldMicros: decision.oldMicros,
+    newMicros: decision.newMicros,
+    status,
+    settlesAs: status === 'applying' ? settlesAs(decision) : null,
+    reason: decision.reason,
+    explanation: decision.explanation,
+    errorMessage,
+  });
+}
+
+export const settlesAs = (decision: BudgetDecision) =>
+  decision.status === 'clamped' ? 'clamped' : 'applied';
+
 export async function recordDecisions(
   db: Database,
   runId: string | null,
   date: string,
   rows: readonly LogRow[],
 ): Promise<void> {
-  if (rows.length) await db.rpc('lfi_record_decisions', { p_run_id: runId, p_date: date, p_decisions: rows });
+  if (rows.length) await recordDecisionsFn.call(db, { p_run_id: runId, p_date: date, p_decisions: rows });
 }

@@ -1,65 +1,16 @@
-import { z } from 'zod';
-import { planSegments, selectActiveOverride } from '../domain/planner.ts';
+import { planSegments } from '../domain/planner.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { loadPlanInputs, savePlans } from './plan.repository.ts';
 import { recordedStep } from './recorded-step.ts';
 import { loadControllerSettings } from './settings.repository.ts';
 import type { StepInput } from './step-input.ts';
-
-const decimal = z.union([z.number(), z.string()]);
-
-const planInputSchema = z.object({
-  segment_id: z.uuid(),
-  is_active: z.boolean(),
-  target_utilization: decimal,
-  capacity_total_leads: decimal,
-  actual_leads: z.number().int(),
-  recent_leads: z.number().int(),
-  overrides: z.array(
-    z.object({
-      id: z.uuid(),
-      target_leads_per_day: z.number().int(),
-      valid_from: z.string(),
-      valid_to: z.string().nullable(),
-      created_at: z.string(),
-      cleared_at: z.string().nullable(),
-    }),
-  ),
-});
 
 /** Plan: a target from capacity (or an active override) and the gap, for every active segment. */
 export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'plan', input, async () => {
     const { recentDays } = await loadControllerSettings(runtime.db);
-    const rows = z
-      .array(planInputSchema)
-      .parse(await runtime.db.rpc('lfi_plan_inputs', { p_date: input.date, p_recent_days: recentDays }));
-    const plans = planSegments(
-      rows.map((row) => {
-        const override = selectActiveOverride(
-          row.overrides.map((o) => ({
-            id: o.id,
-            targetLeadsPerDay: o.target_leads_per_day,
-            validFrom: o.valid_from,
-            validTo: o.valid_to,
-            createdAt: o.created_at,
-            clearedAt: o.cleared_at,
-          })),
-          input.date,
-        );
-        return {
-          segmentId: row.segment_id,
-          date: input.date,
-          isActive: row.is_active,
-          capacityTotalLeads: row.capacity_total_leads,
-          targetUtilization: row.target_utilization,
-          actualLeads: row.actual_leads,
-          recentLeads: row.recent_leads,
-          recentDays,
-          override: override ?? null,
-        };
-      }),
-    );
-    await runtime.db.rpc('lfi_save_plans', { p_date: input.date, p_plans: plans });
+    const plans = planSegments(await loadPlanInputs(runtime.db, input.date, recentDays));
+    await savePlans(runtime.db, input.date, plans);
     return {
       segments_planned: plans.length,
       overrides_used: plans.filter((plan) => plan.target_source === 'override').length,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Runtime } from '../runtime/runtime.ts';
 import { releaseRunLease } from './run-lease.repository.ts';
+import { finishRunRecord, startRunRecord } from './run-log.repository.ts';
 import type { StepInput } from './step-input.ts';
 
 // Step Functions' Catch puts { Error, Cause } under the catcher's ResultPath ($.error).
@@ -23,17 +24,13 @@ export async function recordPipelineFailure(runtime: Runtime, input: StepInput):
       0,
       1000,
     );
-  const runId = await runtime.db.rpc('lfi_start_run', {
-    p_run_date: input.date,
-    p_step: 'pipeline',
-    p_dry_run: input.dryRun,
-    p_execution_id: input.execution?.id ?? null,
+  const runId = await startRunRecord(runtime.db, {
+    date: input.date,
+    step: 'pipeline',
+    dryRun: input.dryRun,
+    executionId: input.execution?.id ?? null,
   });
-  await runtime.db.rpc('lfi_finish_run', {
-    p_run_id: runId,
-    p_status: partial ? 'partial' : 'failed',
-    p_error: message,
-  });
+  await finishRunRecord(runtime.db, runId, { status: partial ? 'partial' : 'failed', error: message });
   // The execution ends here: the date is free for the next run.
   if (input.execution) await releaseRunLease(runtime.db, input.date, input.execution.id);
   return {

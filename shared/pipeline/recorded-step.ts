@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Runtime } from '../runtime/runtime.ts';
 import { releaseRunLease } from './run-lease.repository.ts';
 import { holdRunLease } from './run-lease.ts';
+import { finishRunRecord, startRunRecord } from './run-log.repository.ts';
 import type { StepInput } from './step-input.ts';
 
 export type StepName = 'aggregate' | 'plan' | 'orchestrate';
@@ -33,19 +33,17 @@ export async function recordedStep(
     );
   let runId: string | undefined;
   try {
-    runId = z.uuid().parse(
-      await runtime.db.rpc('lfi_start_run', {
-        p_run_date: input.date,
-        p_step: step,
-        p_dry_run: input.dryRun,
-        p_execution_id: holder,
-        p_started_by: input.startedBy ?? null,
-      }),
-    );
+    runId = await startRunRecord(runtime.db, {
+      date: input.date,
+      step,
+      dryRun: input.dryRun,
+      executionId: holder,
+      startedBy: input.startedBy,
+    });
     runtime.logger.info(`${step} started`, { ...log, runId });
     const counts = await work(runId);
     const status = typeof counts.failed === 'number' && counts.failed > 0 ? 'partial' : 'succeeded';
-    await runtime.db.rpc('lfi_finish_run', { p_run_id: runId, p_status: status, p_counts: counts });
+    await finishRunRecord(runtime.db, runId, { status, counts });
     runtime.logger.info(`${step} ${status}`, { ...log, runId, counts });
     if (releasesLease) await release();
     return { ...input, [step]: counts };
@@ -54,11 +52,10 @@ export async function recordedStep(
     runtime.logger.error(`${step} failed`, { ...log, runId, error });
     // The step's own error is what matters: a database too broken to record it must not hide it.
     if (runId)
-      await runtime.db
-        .rpc('lfi_finish_run', { p_run_id: runId, p_status: 'failed', p_error: message })
-        .catch((recordError: unknown) =>
+      await finishRunRecord(runtime.db, runId, { status: 'failed', error: message }).catch(
+        (recordError: unknown) =>
           runtime.logger.error(`${step} failure not recorded`, { ...log, error: recordError }),
-        );
+      );
     // Within an execution the lease stays for Step Functions' retry; RecordFailure gives it back.
     if (executionId === undefined) await release();
     throw error;

@@ -1,24 +1,13 @@
-import { z } from 'zod';
-import '../ads/google-ads.loader.ts';
 import { microsFromEuros } from '../domain/money.ts';
 import { planRestores, type RestorePlan } from '../domain/restore-rules.ts';
 import { runDateProblem } from '../domain/run-dates.ts';
 import { InputError } from '../runtime/errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { applySegmentChanges, segmentBudgets } from './budget-changes.ts';
-import { campaignsSchema, channel, logRow, recordDecisions } from './orchestration.repository.ts';
+import { logRow, recordDecisions } from './orchestration.repository.ts';
+import { loadNightChanges } from './restore.repository.ts';
 import { loadRunSettings } from './settings.repository.ts';
-
-const euros = z.union([z.number(), z.string()]);
-const nightChangeSchema = z.object({
-  segment_id: z.uuid(),
-  code: z.string(),
-  paused: z.boolean(),
-  plan_id: z.uuid().nullable(),
-  old_value: euros,
-  new_value: euros,
-  campaigns: campaignsSchema,
-});
+import { writeSystemLog } from './system-log.repository.ts';
 
 export interface RestoreOutcome {
   readonly segmentId: string;
@@ -48,9 +37,7 @@ export async function restoreNight(
   const problem = runDateProblem(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE, 'date');
   if (problem) throw new InputError(problem, [{ path: ['date'], message: problem }]);
   const settings = await loadRunSettings(runtime.db);
-  const night = z
-    .array(nightChangeSchema)
-    .parse(await runtime.db.rpc('lfi_restore_inputs', { p_date: date, p_channel: channel }));
+  const night = await loadNightChanges(runtime.db, date);
   const budgets = await segmentBudgets(
     runtime,
     night.map((row) => ({ segmentId: row.segment_id, campaigns: row.campaigns })),
@@ -103,11 +90,11 @@ export async function restoreNight(
     });
   });
   await recordDecisions(runtime.db, null, date, logged);
-  await runtime.db.rpc('lfi_log', {
-    p_level: 'info',
-    p_source: 'restore',
-    p_message: `restore of ${date}${dryRun ? ' (dry run)' : ''}: ${logged.length} of ${plans.length} budget(s) put back`,
-    p_context: { date, dryRun },
+  await writeSystemLog(runtime.db, {
+    level: 'info',
+    source: 'restore',
+    message: `restore of ${date}${dryRun ? ' (dry run)' : ''}: ${logged.length} of ${plans.length} budget(s) put back`,
+    context: { date, dryRun },
   });
   return { date, dryRun, segments: plans.map((plan) => outcomeOf(plan, errors.get(plan) ?? null, dryRun)) };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
+import { sqlFunction } from '../db/sql-function.ts';
 
 const leaseSchema = z.object({
   acquired: z.boolean(),
@@ -8,6 +9,13 @@ const leaseSchema = z.object({
   expires_at: z.string(),
   stale_runs: z.number().int().optional(),
 });
+
+const acquire = sqlFunction(
+  'lfi_acquire_run_lease',
+  { p_run_date: 'date', p_holder: 'text', p_ttl_seconds: 'integer' },
+  leaseSchema,
+);
+const release = sqlFunction('lfi_release_run_lease', { p_run_date: 'date', p_holder: 'text' }, z.null());
 
 export interface RunLease {
   readonly acquired: boolean;
@@ -24,13 +32,11 @@ export async function acquireRunLease(
   db: Database,
   lease: { readonly date: string; readonly holder: string; readonly ttlSeconds: number },
 ): Promise<RunLease> {
-  const row = leaseSchema.parse(
-    await db.rpc('lfi_acquire_run_lease', {
-      p_run_date: lease.date,
-      p_holder: lease.holder,
-      p_ttl_seconds: lease.ttlSeconds,
-    }),
-  );
+  const row = await acquire.call(db, {
+    p_run_date: lease.date,
+    p_holder: lease.holder,
+    p_ttl_seconds: lease.ttlSeconds,
+  });
   return {
     acquired: row.acquired,
     holder: row.holder,
@@ -41,5 +47,5 @@ export async function acquireRunLease(
 }
 
 export async function releaseRunLease(db: Database, date: string, holder: string): Promise<void> {
-  await db.rpc('lfi_release_run_lease', { p_run_date: date, p_holder: holder });
+  await release.call(db, { p_run_date: date, p_holder: holder });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
+import { sqlFunction } from '../db/sql-function.ts';
 import { type ControllerSettings, controllerSettingsSchema } from '../domain/budget-controller.ts';
 import { type GuardrailSettings, guardrailSettingsSchema } from '../domain/guardrails.ts';
 import { InputError } from '../runtime/errors.ts';
@@ -15,13 +16,15 @@ const storedSchema = z.object({
   controller: z.record(z.string(), z.unknown()).default({}),
 });
 
+const settingsGet = sqlFunction('lfi_settings_get', {}, storedSchema);
+
 export interface RunSettings {
   readonly guardrails: GuardrailSettings;
   readonly controller: ControllerSettings;
 }
 
 export async function loadRunSettings(db: Database): Promise<RunSettings> {
-  const stored = storedSchema.parse(await db.rpc('lfi_settings_get'));
+  const stored = await settingsGet.call(db, {});
   return {
     guardrails: parsed('guardrails', guardrailSettingsSchema, {
       ...stored.guardrails,

@@ -26,8 +26,14 @@ export interface Runtime {
   readonly logger: Logger;
 }
 
+/** Loads the Google Ads client on first use. Only the entries that talk to Google Ads pass it, so
+ * only their bundles carry google-ads-api. */
+export type GoogleAdsLoader = () => Promise<typeof import('../ads/google-ads.client.ts')>;
+
 export interface RuntimeParts {
   readonly db?: Database;
+  /** Where the `google-ads` channel comes from; without it that channel is refused. */
+  readonly googleAds?: GoogleAdsLoader;
   readonly ads?: AdsChannel;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -40,13 +46,19 @@ export async function createRuntime(config: Config, parts: RuntimeParts = {}): P
   return {
     config,
     db,
-    ads: parts.ads ?? adsChannelFor(config, db, logger, clock),
+    ads: parts.ads ?? adsChannelFor(config, db, logger, clock, parts.googleAds),
     clock,
     logger,
   };
 }
 
-function adsChannelFor(config: Config, db: Database, logger: Logger, clock: Clock): AdsChannel {
+function adsChannelFor(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  clock: Clock,
+  googleAds: GoogleAdsLoader | undefined,
+): AdsChannel {
   switch (config.LFI_ADS_CHANNEL) {
     case 'simulated':
       return createSimulatedMarket(db, {
@@ -58,7 +70,7 @@ function adsChannelFor(config: Config, db: Database, logger: Logger, clock: Cloc
       // Built on first use: steps that never call the ads channel (plan, record-failure, the
       // API) neither read its secret nor load google-ads-api.
       return lazyAdsChannel('google_ads', async () =>
-        googleAdsChannel(await googleAdsCredentials(config), {
+        googleAdsChannel(googleAds, await googleAdsCredentials(config), {
           logger,
           timeZone: config.LFI_TIME_ZONE,
         }),
@@ -66,27 +78,17 @@ function adsChannelFor(config: Config, db: Database, logger: Logger, clock: Cloc
   }
 }
 
-type GoogleAdsModule = typeof import('../ads/google-ads.client.ts');
-let loadGoogleAds: (() => Promise<GoogleAdsModule>) | undefined;
-
-/**
- * Called by shared/ads/google-ads.loader.ts, which only the code that talks to Google Ads imports:
- * a dynamic import written here would put google-ads-api in every Lambda's bundle.
- */
-export function registerGoogleAds(loader: () => Promise<GoogleAdsModule>): void {
-  loadGoogleAds = loader;
-}
-
 /** The Google Ads channel, with google-ads-api loaded on demand. */
 export async function googleAdsChannel(
+  load: GoogleAdsLoader | undefined,
   credentials: GoogleAdsCredentials,
   options: { readonly logger: Logger; readonly timeZone: string },
 ): Promise<AdsChannel> {
-  if (!loadGoogleAds)
+  if (!load)
     throw new ConfigError(
-      'The Google Ads channel is not in this build: import shared/ads/google-ads.loader.ts.',
+      'The Google Ads channel is not in this build: only the aggregate and orchestrate steps and the CLI carry it.',
     );
-  const { createGoogleAdsChannel } = await loadGoogleAds();
+  const { createGoogleAdsChannel } = await load();
   return createGoogleAdsChannel(credentials, options);
 }
 

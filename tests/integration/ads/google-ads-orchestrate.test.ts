@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { ReportOptions } from 'google-ads-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
 import { createAggregateHandler } from '../../../lambdas/aggregate/handler.ts';
@@ -176,7 +177,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
 
     await night('2026-11-20');
 
-    const queries = fake.requests.filter((r) => r.kind === 'query');
+    const queries = fake.requests.filter((r) => r.kind === 'report');
     expect(
       queries
         .filter((q) => q.gaql.includes('segments.date'))
@@ -184,7 +185,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
         .sort(),
     ).toEqual([account, otherAccount]);
     expect(queries.find((q) => q.customerId === account && q.gaql.includes('segments.date'))?.gaql).toContain(
-      "segments.date BETWEEN '2026-11-14' AND '2026-11-20' AND campaign.id IN (101, 102, 103, 104, 105, 106)",
+      'campaign.id IN (101, 102, 103, 104, 105, 106) AND segments.date >= "2026-11-14" AND segments.date <= "2026-11-20"',
     );
     const [spend] = await db.query<{ cost_micros: string }>(
       `select cost_micros::text from public.ads_campaign_daily_metrics where campaign_id = '101' and date = '2026-11-19'`,
@@ -351,7 +352,7 @@ function leakyBoundary(fake: FakeGoogleAds, credentials: GoogleAdsCredentials) {
     const customer = fake.customerFor(customerId);
     return {
       ...customer,
-      query: async (gaql: string) => {
+      report: async (options: ReportOptions) => {
         if (first) {
           first = false;
           throw Object.assign(
@@ -368,7 +369,7 @@ function leakyBoundary(fake: FakeGoogleAds, credentials: GoogleAdsCredentials) {
             },
           );
         }
-        return customer.query(gaql);
+        return customer.report(options);
       },
     };
   };

@@ -38,7 +38,9 @@ describe('the lfi command line', () => {
 
   it('runs a date and prints the per-segment table; a second run of the date changes nothing', async () => {
     const first = await lfi('run', '--date', '2026-11-20');
-    expect(first.stdout).toMatch(/segment\s+capacity\s+target\s+actual\s+gap %\s+budget old → new\s+action/);
+    expect(first.stdout).toMatch(
+      /segment\s+capacity\s+target\s+actual\s+gap %\s+budget old → new\s+decision and reason/,
+    );
     expect(first.stdout).toMatch(/Run succeeded for 2026-11-20/);
 
     const before = JSON.parse((await lfi('run', '--date', '2026-11-20', '--json')).stdout);
@@ -170,7 +172,7 @@ describe.each(testServerUrl ? [testServerUrl] : [])(
       );
       expect(refused).toMatchObject({ code: 1 });
       expect((refused as { stderr: string }).stderr).toMatch(
-        /^lfi: LocalMigrationsMissingError: The demo data set is not installed in this database: run `lfi migrate --local`[^\n]*\.\n$/,
+        /^lfi: The demo data set is not installed in this database: run `lfi migrate --local`[^\n]*\.\n$/,
       );
 
       const local = (await lfi('migrate', '--local')).stdout;
@@ -178,6 +180,10 @@ describe.each(testServerUrl ? [testServerUrl] : [])(
       expect(local).toMatch(/20261125000350_demo\.sql/);
       expect((await lfi('demo', '--days', '2', '--seed', '5')).stdout).toMatch(
         /Demo data loaded \(seed 5, 2 days/,
+      );
+      // A sandbox that holds the demo alone can have it afresh.
+      expect((await lfi('demo', '--reset', '--days', '2', '--seed', '6')).stdout).toMatch(
+        /Demo data reset and loaded \(seed 6, 2 days/,
       );
     });
   },

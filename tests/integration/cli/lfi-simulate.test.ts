@@ -43,7 +43,7 @@ describe('lfi simulate', () => {
     expect(failed).toMatchObject({ code: 1 });
     const { stderr } = failed as { stderr: string };
     expect(stderr).toBe(
-      `lfi: ScenarioError: ${bad}: segments[2].response.elasticity: Too big: expected number to be <=1.\n`,
+      `lfi: ${bad}: segments[2].response.elasticity: Too big: expected number to be <=1.\n`,
     );
   }, 60_000);
 

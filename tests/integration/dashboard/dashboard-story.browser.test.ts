@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
 import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
 import { type LocalServer, startLocalServer } from '../../../shared/api/local-server.ts';
@@ -9,6 +9,7 @@ import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
+import { screenshotsDir } from '../../support/browser.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 // The dashboard tells one story per page: one business day, the budget the account holds, reasons
@@ -16,7 +17,9 @@ import { databaseLanes } from '../../support/databases.ts';
 // browser on the page `lfi serve` serves, over demo data with one night and a rerun of it that
 // found everything decided. Screenshots go to tests/.output (untracked), at desktop and phone width.
 const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
-const shots = new URL('../../.output/screenshots/', import.meta.url).pathname;
+const shots = screenshotsDir('story');
+// The browser the global setup found (null: none, and these tests are skipped).
+const chromiumPath = inject('chromium');
 const desktop = { width: 1280, height: 800 };
 const phone = { width: 375, height: 812 };
 const longError = `relation "public.lfi_aggregate_window_${'x'.repeat(180)}" does not exist: ${'SQLSTATE42P01/'.repeat(20)}`;
@@ -27,7 +30,7 @@ type Json = any;
 const lane = databaseLanes[0];
 if (!lane) throw new Error('No database lane.');
 
-describe('the Growth Engine dashboard tells one story per page', () => {
+describe.skipIf(!chromiumPath)('the Growth Engine dashboard tells one story per page', () => {
   let db: SqlDatabase;
   let server: LocalServer;
   let browser: Browser;
@@ -50,7 +53,7 @@ describe('the Growth Engine dashboard tells one story per page', () => {
     );
     server = await startLocalServer({ runtime, port: 0, settings: { readCacheMs: 0 } });
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: chromiumPath ?? '',
       args: [
         '--headless',
         '--no-sandbox',

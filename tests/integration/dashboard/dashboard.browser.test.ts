@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
 import { buildDashboard } from '../../../dashboard/build.ts';
 import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
@@ -13,13 +13,17 @@ import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
+import { screenshotsDir } from '../../support/browser.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 // A real browser (Debian's chromium, headless) on the page `lfi serve` serves, over demo data
 // with one nightly run. The server's clock says 25 November: "yesterday" is the 24th.
 let now = new Date('2026-11-25T10:00:00Z');
 const clock = { now: () => now };
-const screenshots = new URL('../../../docs/screenshots/', import.meta.url).pathname;
+// Screenshots go to a git-ignored folder; `npm run screenshots` writes docs/screenshots/.
+const screenshots = screenshotsDir('dashboard');
+// The browser the global setup found (null: none, and these tests are skipped).
+const chromiumPath = inject('chromium');
 const chromiumArgs = [
   '--headless',
   '--no-sandbox',
@@ -44,20 +48,21 @@ interface ApiSegment {
 const lane = databaseLanes[0];
 if (!lane) throw new Error('No database lane.');
 
-describe('the Growth Engine dashboard in a real browser', () => {
+describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', () => {
   let db: SqlDatabase;
   let runtime: Runtime;
   let server: LocalServer;
   let browser: Browser;
 
   beforeAll(async () => {
+    await mkdir(screenshots, { recursive: true });
     db = await lane.open();
     const market = createSimulatedMarket(db, { seed: 11 });
     await loadDemo(db, market, { days: 10, seed: 11, today: '2026-11-25' });
     runtime = await createRuntime(loadConfig({}), { db, ads: market, clock, logger: silentLogger });
     expect((await runNightlyLocally(runtime, { date: '2026-11-24' })).status).toBe('SUCCEEDED');
     server = await startLocalServer({ runtime, port: 0 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await chromium.launch({ executablePath: chromiumPath ?? '', args: chromiumArgs });
   }, 600_000);
 
   afterAll(async () => {

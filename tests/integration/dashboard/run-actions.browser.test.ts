@@ -1,5 +1,5 @@
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalNightlyStarter, localNightlyStarter } from '../../../cli/local-nightly-starter.ts';
 import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
 import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
@@ -16,12 +16,13 @@ import { databaseLanes } from '../../support/databases.ts';
 // The dashboard `lfi serve` serves, in a real browser, with its "run yesterday now" and restore.
 // The server's clock says 25 November: "yesterday" is the 24th.
 const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
+const chromiumPath = inject('chromium');
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
 
 const lane = databaseLanes[0];
 if (!lane) throw new Error('No database lane.');
 
-describe('the dashboard runs yesterday now and restores a night', () => {
+describe.skipIf(!chromiumPath)('the dashboard runs yesterday now and restores a night', () => {
   let db: SqlDatabase;
   let runtime: Runtime;
   let starter: LocalNightlyStarter;
@@ -41,7 +42,7 @@ describe('the dashboard runs yesterday now and restores a night', () => {
       port: 0,
       actions: { nightly: starter, restore: (request) => restoreNight(runtime, request) },
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    browser = await chromium.launch({ executablePath: chromiumPath ?? '', args: chromiumArgs });
   }, 600_000);
 
   afterAll(async () => {

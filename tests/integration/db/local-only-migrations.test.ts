@@ -95,7 +95,8 @@ describe.each(databaseLanes)('a database migrated without the local-only migrati
       await migrate(db, { local: true });
       const withLocal = await localOnlyTraces(db);
       expect(withLocal.objects).toEqual(expect.arrayContaining(['lfi_sim_campaigns', 'lfi_demo_load']));
-      expect(withLocal.writingLeads).toEqual(['lfi_sim_record_day']);
+      // The market inserts and settles leads; lfi demo --reset deletes a demo-only database's.
+      expect(withLocal.writingLeads).toEqual(['lfi_demo_reset', 'lfi_sim_record_day']);
     } finally {
       await db.close();
     }

@@ -248,3 +248,79 @@ describe.each(databaseLanes)('migrations on $name', (lane) => {
     }
   });
 });
+
+describe.each(databaseLanes)('migrations to a Supabase project on $name', (lane) => {
+  /** A Supabase project as `supabase db push` leaves it: its history table with what it applied. */
+  async function supabaseProject(pushed: number) {
+    const db = await lane.open({ migrated: false });
+    const migrations = (await readMigrations()).slice(0, pushed);
+    await db.exec(`create schema supabase_migrations;
+      create table supabase_migrations.schema_migrations (version text not null primary key, statements text[], name text);`);
+    for (const migration of migrations) {
+      await db.exec(migration.sql);
+      await db.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+    return db;
+  }
+
+  it('goes through Supabase’s migration history: applies only what `supabase db push` has not, and records it there', async () => {
+    const db = await supabaseProject(3);
+    try {
+      const all = await readMigrations();
+
+      const { applied } = await migrate(db);
+
+      expect(applied).toEqual(all.slice(3).map((migration) => migration.file));
+      const history = await db.query<{ version: string; name: string; statements: string[] | null }>(
+        'select version, name, statements from supabase_migrations.schema_migrations order by 1',
+      );
+      expect(history.map((row) => row.version)).toEqual(all.map((migration) => migration.version));
+      // Recorded as the Supabase CLI records a pushed file: its name and its statements.
+      const last = all.at(-1);
+      expect(history.at(-1)).toMatchObject({ name: last?.name });
+      expect(history.at(-1)?.statements?.length).toBeGreaterThan(0);
+      // One ledger: LFI's own table is not created on a Supabase project.
+      expect(await db.query(`select to_regclass('public.lfi_schema_migrations') as t`)).toEqual([
+        { t: null },
+      ]);
+      expect((await migrate(db)).applied).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses the local-only migrations there, changing nothing, with a pointer to `supabase db push`', async () => {
+    const db = await supabaseProject(1);
+    try {
+      await expect(migrate(db, { local: true })).rejects.toThrow(
+        /is a Supabase project: the local-only migrations .* never go there.*supabase db push/,
+      );
+      expect(
+        await db.query<{ n: number }>('select count(*)::int as n from supabase_migrations.schema_migrations'),
+      ).toEqual([{ n: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('carries an earlier `lfi migrate`’s own records into Supabase’s history, so nothing is applied twice', async () => {
+    const db = await lane.open({ migrated: false });
+    try {
+      await migrate(db); // before this project was known to be a Supabase one
+      await db.exec('create schema supabase_migrations');
+
+      const { applied } = await migrate(db);
+
+      expect(applied).toEqual([]);
+      const history = await db.query<{ n: number }>(
+        'select count(*)::int as n from supabase_migrations.schema_migrations',
+      );
+      expect(history).toEqual([{ n: (await readMigrations()).length }]);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -47,7 +47,7 @@ const change = (
 });
 
 describe('the Google Ads channel', () => {
-  it('asks each account for the whole window in one GAQL query with the mapped campaign ids', async () => {
+  it('asks each account for the whole window in one report (GAQL by the library’s builder) with the mapped campaign ids', async () => {
     const { fake, channel } = setup();
     fake.campaigns.set(`${accountA}/101`, budgetResource(accountA, '9001'));
     fake.budgets.set(budgetResource(accountA, '9001'), { amountMicros: 25_000_000 });
@@ -67,17 +67,19 @@ describe('the Google Ads channel', () => {
     expect(fake.requests).toEqual([
       {
         customerId: accountA,
-        kind: 'query',
+        kind: 'report',
         gaql:
-          'SELECT campaign.id, campaign.campaign_budget, campaign_budget.amount_micros, metrics.cost_micros, ' +
-          'metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, segments.date, ' +
-          'customer.time_zone ' +
-          "FROM campaign WHERE segments.date BETWEEN '2026-11-14' AND '2026-11-20' AND campaign.id IN (101, 102)",
+          'SELECT campaign.id, campaign.campaign_budget, campaign_budget.amount_micros, customer.time_zone, ' +
+          'metrics.cost_micros, metrics.clicks, metrics.conversions, metrics.search_budget_lost_impression_share, ' +
+          'segments.date FROM campaign WHERE campaign.id IN (101, 102) ' +
+          'AND segments.date >= "2026-11-14" AND segments.date <= "2026-11-20"',
       },
       {
         customerId: accountB,
-        kind: 'query',
-        gaql: expect.stringContaining("BETWEEN '2026-11-14' AND '2026-11-20' AND campaign.id IN (201)"),
+        kind: 'report',
+        gaql: expect.stringContaining(
+          'WHERE campaign.id IN (201) AND segments.date >= "2026-11-14" AND segments.date <= "2026-11-20"',
+        ),
       },
     ]);
     expect(metrics).toEqual([
@@ -167,11 +169,11 @@ describe('the Google Ads channel', () => {
     expect(fake.requests).toEqual([
       {
         customerId: accountA,
-        kind: 'query',
+        kind: 'report',
         gaql:
           'SELECT campaign.id, campaign_budget.resource_name, campaign_budget.amount_micros, ' +
           'campaign_budget.explicitly_shared, campaign_budget.reference_count, customer.currency_code ' +
-          "FROM campaign WHERE campaign.id IN (1, 2, 3, 4, 5, 6) AND campaign.status != 'REMOVED'",
+          'FROM campaign WHERE campaign.id IN (1, 2, 3, 4, 5, 6) AND campaign.status != "REMOVED"',
       },
     ]);
     expect(
@@ -413,7 +415,7 @@ describe('the Google Ads channel', () => {
   it('stops waiting for a call that does not answer within the call timeout', async () => {
     const { channel } = setup({
       customerFor: () => ({
-        query: () => new Promise(() => {}),
+        report: () => new Promise(() => {}),
         campaignBudgets: { update: () => new Promise(() => {}) },
       }),
       callTimeoutMs: 20,

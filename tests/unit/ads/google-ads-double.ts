@@ -1,3 +1,7 @@
+import type { ReportOptions } from 'google-ads-api';
+// The library's own GAQL builder, which `Customer.report` runs: the double records the query text
+// that would go over the wire.
+import { buildQuery } from 'google-ads-api/build/src/query.js';
 import type {
   CampaignBudgetUpdate,
   CustomerFor,
@@ -5,7 +9,7 @@ import type {
 } from '../../../shared/ads/google-ads.channel.ts';
 
 /**
- * A double of google-ads-api's `Customer` (query and campaignBudgets.update), holding campaigns
+ * A double of google-ads-api's `Customer` (report and campaignBudgets.update), holding campaigns
  * and budgets like an ads account. It records every request exactly as the adapter sent it, and
  * answers in the library's shapes: snake_case rows, zero metrics left out (proto3 JSON), and a
  * decoded GoogleAdsFailure in `partial_failure_error` with each error's operation index.
@@ -17,7 +21,7 @@ export interface FakeBudget {
 }
 
 export type FakeRequest =
-  | { readonly customerId: string; readonly kind: 'query'; readonly gaql: string }
+  | { readonly customerId: string; readonly kind: 'report'; readonly gaql: string }
   | {
       readonly customerId: string;
       readonly kind: 'update';
@@ -64,15 +68,13 @@ export function fakeGoogleAds(): FakeGoogleAds {
   };
 
   const customer = (customerId: string): GoogleAdsCustomer => ({
-    async query(gaql) {
-      fake.requests.push({ customerId, kind: 'query', gaql });
+    async report(options: ReportOptions) {
+      fake.requests.push({ customerId, kind: 'report', gaql: buildQuery(options).gaqlQuery });
       maybeFail();
-      const ids =
-        /campaign\.id IN \(([^)]*)\)/
-          .exec(gaql)?.[1]
-          ?.split(',')
-          .map((id) => id.trim()) ?? [];
-      const dates = /segments\.date BETWEEN '([\d-]+)' AND '([\d-]+)'/.exec(gaql);
+      const ids = (options.constraints as { key: string; val: number[] }[])
+        .filter((c) => c.key === 'campaign.id')
+        .flatMap((c) => c.val.map(String));
+      const dates = options.from_date ? { from: options.from_date, to: options.to_date ?? '' } : undefined;
       const rows: unknown[] = [];
       for (const campaignId of ids) {
         const resource = fake.campaigns.get(`${customerId}/${campaignId}`);
@@ -97,7 +99,7 @@ export function fakeGoogleAds(): FakeGoogleAds {
         for (const [key, metrics] of fake.metrics) {
           const [account, campaign, date] = key.split('/');
           if (account !== customerId || campaign !== campaignId || !date) continue;
-          if (date < (dates[1] ?? '') || date > (dates[2] ?? '')) continue;
+          if (date < dates.from || date > dates.to) continue;
           rows.push({
             campaign: { id: Number(campaignId), campaign_budget: resource },
             campaign_budget: { amount_micros: budget?.amountMicros },

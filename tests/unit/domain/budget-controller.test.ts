@@ -93,6 +93,17 @@ describe('the default controller', () => {
     expect(decision.newMicros).toBe(480 * EURO);
   });
 
+  it('takes a full standard error to go back on a move of the last few days', () => {
+    // Two days ago the budget went from €400 to €480 for a target of 23; those days brought 29
+    // leads each. Half a standard error would cut again (−6%); two lucky days are not enough.
+    const history = [...days(26, 400, 20), ...days(2, 480, 29)];
+    const decision = decideOne(
+      segment({ segmentId: 'a', currentBudgetMicros: 480 * EURO, targetLeadsPerDay: 23, history }),
+    );
+    expect(decision).toMatchObject({ newMicros: 480 * EURO, action: 'none' });
+    expect(decision.reasons).toContain('within_margin');
+  });
+
   it('changes nothing when a week brought no leads and no cost, and says why', () => {
     const history = [...days(21, 400, 20), ...days(7, 0, 0, { budgetMicros: 400 * EURO })];
     const decision = decideOne(segment({ segmentId: 'a', recentLeadsPerDay: 0, history }));

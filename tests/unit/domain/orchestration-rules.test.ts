@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReason } from '../../../shared/domain/decision-reason.ts';
 import {
   needsDecision,
+  orchestrationCounts,
   type RecordedDecision,
   reconcileSegment,
   type SegmentState,
@@ -89,5 +90,28 @@ describe('unsentStatus', () => {
     expect(unsentStatus('history', true)).toBe('dry_run');
     expect(unsentStatus('history', false)).toBe('not_sent');
     expect(unsentStatus('live', false)).toBeNull();
+  });
+});
+
+describe('what a night reports', () => {
+  it('counts a raise or cut the night decided, whether sent, clamped, a dry run or not sent; never a failed or skipped one', () => {
+    const outcomes = [
+      { status: 'applied', actionType: 'budget_increase' },
+      { status: 'clamped', actionType: 'budget_increase' },
+      { status: 'dry_run', actionType: 'budget_decrease' },
+      { status: 'not_sent', actionType: 'budget_decrease' },
+      { status: 'failed', actionType: 'budget_increase' },
+      { status: 'skipped', actionType: 'no_change' },
+      { status: 'adopted', actionType: 'no_change' },
+    ];
+    expect(orchestrationCounts(outcomes, { segments: 9, alreadyDecided: 2, notSent: 1 })).toEqual({
+      segments: 9,
+      already_decided: 2,
+      increased: 2,
+      decreased: 2,
+      skipped: 1,
+      failed: 1,
+      not_sent: 1,
+    });
   });
 });

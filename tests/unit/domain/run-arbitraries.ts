@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { BudgetSegmentInput } from '../../../shared/domain/budget-controller.ts';
+import { splitBudget } from '../../../shared/domain/budget-split.ts';
 import { guardrailSettingsSchema } from '../../../shared/domain/guardrails.ts';
 
 /**
@@ -41,13 +42,46 @@ export const segmentArbitrary = fc.record({
     fc.integer({ min: 1, max: 6_000 }).map((hundredths) => hundredths / 100),
   ),
   isPaused: fc.boolean(),
+  // A segment whose campaigns span two accounts: the share of its budget in a second account.
+  split: fc.option(
+    fc.record({ accountId: fc.constantFrom(...ACCOUNTS), permille: fc.integer({ min: 0, max: 1000 }) }),
+    {
+      nil: null,
+    },
+  ),
 });
 
 export const runArbitrary = fc
   .array(segmentArbitrary, { maxLength: 12 })
   .map((segments): BudgetSegmentInput[] =>
-    segments.map((segment, index) => ({ ...segment, segmentId: `seg-${index}`, code: `seg-${index}` })),
+    segments.map(({ split, ...segment }, index) => {
+      const named = { ...segment, segmentId: `seg-${index}`, code: `seg-${index}` };
+      if (!split) return named;
+      const second = Math.floor((segment.currentBudgetMicros * split.permille) / 1000 / 10_000) * 10_000;
+      return {
+        ...named,
+        budgets: [
+          { accountId: segment.accountId, currentMicros: segment.currentBudgetMicros - second },
+          { accountId: split.accountId, currentMicros: second },
+        ],
+      };
+    }),
   );
+
+/** What of a decided segment total lands in budgets of an account (split as it is sent). */
+export function inAccount(segment: BudgetSegmentInput, accountId: string, totalMicros: number): number {
+  const budgets = segment.budgets ?? [
+    { accountId: segment.accountId, currentMicros: segment.currentBudgetMicros },
+  ];
+  const parts = splitBudget(
+    budgets.map((budget) => budget.currentMicros),
+    totalMicros,
+  );
+  return budgets.reduce(
+    (sum, budget, i) => (budget.accountId === accountId ? sum + (parts[i] ?? 0) : sum),
+    0,
+  );
+}
 
 export const settingsArbitrary = fc
   .record({

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.port.ts';
+import { sqlFunction } from '../db/sql-function.ts';
+import { type PlanInput, type SegmentPlan, selectActiveOverride } from '../domain/planner.ts';
+
+const decimal = z.union([z.number(), z.string()]);
+
+const planInputSchema = z.object({
+  segment_id: z.uuid(),
+  is_active: z.boolean(),
+  target_utilization: decimal,
+  capacity_total_leads: decimal,
+  actual_leads: z.number().int(),
+  recent_leads: z.number().int(),
+  overrides: z.array(
+    z.object({
+      id: z.uuid(),
+      target_leads_per_day: z.number().int(),
+      valid_from: z.string(),
+      valid_to: z.string().nullable(),
+      created_at: z.string(),
+      cleared_at: z.string().nullable(),
+    }),
+  ),
+});
+
+const planInputs = sqlFunction(
+  'lfi_plan_inputs',
+  { p_date: 'date', p_recent_days: 'integer' },
+  z.array(planInputSchema),
+);
+const savePlansFn = sqlFunction('lfi_save_plans', { p_date: 'date', p_plans: 'jsonb' }, z.unknown());
+
+/** Every segment's planning inputs for a date, with its override for that date (if any). */
+export async function loadPlanInputs(db: Database, date: string, recentDays: number): Promise<PlanInput[]> {
+  const rows = await planInputs.call(db, { p_date: date, p_recent_days: recentDays });
+  return rows.map((row) => ({
+    segmentId: row.segment_id,
+    date,
+    isActive: row.is_active,
+    capacityTotalLeads: row.capacity_total_leads,
+    targetUtilization: row.target_utilization,
+    actualLeads: row.actual_leads,
+    recentLeads: row.recent_leads,
+    recentDays,
+    override:
+      selectActiveOverride(
+        row.overrides.map((o) => ({
+          id: o.id,
+          targetLeadsPerDay: o.target_leads_per_day,
+          validFrom: o.valid_from,
+          validTo: o.valid_to,
+          createdAt: o.created_at,
+          clearedAt: o.cleared_at,
+        })),
+        date,
+      ) ?? null,
+  }));
+}
+
+/** Stores the date's plans (one row per segment, replacing earlier ones of the date). */
+export async function savePlans(db: Database, date: string, plans: readonly SegmentPlan[]): Promise<void> {
+  await savePlansFn.call(db, { p_date: date, p_plans: plans });
+}
