@@ -370,11 +370,15 @@ function serveCommand(args: readonly string[], { config, out }: Context): Prepar
     async run(runtime) {
       const { startLocalServer } = await import('../shared/api/local-server.ts');
       const { localNightlyStarter } = await import('./local-nightly-starter.ts');
+      const { restoreNight } = await import('../shared/pipeline/restore.ts');
       const server = await startLocalServer({
         runtime,
         port,
         // The dashboard's "run yesterday now" and restore, on this process's database and ads channel.
-        actions: { nightly: localNightlyStarter(runtime), runtime },
+        actions: {
+          nightly: localNightlyStarter(runtime),
+          restore: (request) => restoreNight(runtime, request),
+        },
       }).catch((error: unknown) => {
         if ((error as { code?: unknown } | null)?.code !== 'EADDRINUSE') throw error;
         throw new SetupError(

@@ -1,6 +1,7 @@
 import { loadGoogleAds } from '../../shared/ads/google-ads.loader.ts';
 import { createApiHandler } from '../../shared/api/api-handler.ts';
 import { loadApiSettings } from '../../shared/api/api-settings.ts';
+import { restoreNight } from '../../shared/pipeline/restore.ts';
 import { stepFunctionsStarter } from '../../shared/pipeline/step-functions.starter.ts';
 import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
 import { powertoolsLogger } from '../../shared/runtime/powertools.ts';
@@ -16,12 +17,15 @@ export const handler = createApiHandler('writes', {
   settings: loadApiSettings(),
   logger: powertoolsLogger('lfi-api-writes'),
   services: async () => {
-    // Restoring a night sends budgets to Google Ads: this Lambda carries the ads channel too.
+    // A restore sends budgets to Google Ads: this Lambda carries its loader, the reads do not.
     const runtime = await lambdaRuntime({ googleAds: loadGoogleAds });
     return {
       db: runtime.db,
       clock: runtime.clock,
-      actions: { runtime, ...(nightly ? { nightly } : {}) },
+      actions: {
+        restore: (request: { date: string; dryRun: boolean }) => restoreNight(runtime, request),
+        ...(nightly ? { nightly } : {}),
+      },
     };
   },
 });

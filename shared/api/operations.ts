@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import { addDays, daysBetween, yesterday } from '../domain/business-day.ts';
 import type { NightlyRunStarter } from '../pipeline/nightly-run.port.ts';
+import type { RestoreResult } from '../pipeline/restore.ts';
 import { startNightlyRun } from '../pipeline/start-nightly-run.ts';
 import { appendSystemLog } from '../pipeline/system-log.repository.ts';
-import type { Runtime } from '../runtime/runtime.ts';
 import { ConflictError, NotFoundError, ValidationError } from './api.errors.ts';
 import { apiFunctions } from './api.repository.ts';
 import type { ApiSettings } from './api-settings.ts';
@@ -26,13 +26,14 @@ export interface Actor {
 }
 
 /**
- * What the admin actions beyond one SQL function need: starting the nightly state machine (Step
- * Functions in AWS, in-process on this machine) and the whole runtime with its ads channel (a
- * restore sends budgets). A handler built without them answers those routes with a 500: wiring.
+ * The admin actions beyond one SQL function, given by the composition root: starting the nightly
+ * state machine (Step Functions in AWS, in-process on this machine) and restoring a night
+ * (`restoreNight` on a runtime with the ads channel; only the writes Lambda carries Google Ads).
+ * A handler built without them answers those routes with a 500: wiring.
  */
 export interface ApiActions {
   readonly nightly?: NightlyRunStarter;
-  readonly runtime?: Runtime;
+  readonly restore?: (request: { readonly date: string; readonly dryRun: boolean }) => Promise<RestoreResult>;
 }
 
 export interface OperationContext {
@@ -233,12 +234,11 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
     return { date: run.date, execution_id: run.executionId, started_by: run.startedBy };
   },
 
-  async restoreNight({ actor, actions }, { body }) {
-    if (!actions?.runtime) throw new Error('This API was built without the runtime a restore needs.');
+  async restoreNight({ db, actor, actions }, { body }) {
+    if (!actions?.restore) throw new Error('This API was built without a way to restore a night.');
     const who = actorJson(actor);
-    const { restoreNight } = await import('../pipeline/restore.ts');
-    const result = await restoreNight(actions.runtime, { date: body.date, dryRun: body.dry_run ?? false });
-    await appendSystemLog.call(actions.runtime.db, {
+    const result = await actions.restore({ date: body.date, dryRun: body.dry_run ?? false });
+    await appendSystemLog.call(db, {
       p_level: 'info',
       p_source: 'api',
       p_message: `restore of ${body.date}${result.dryRun ? ' (dry run)' : ''} by ${who.email ?? who.sub}`,

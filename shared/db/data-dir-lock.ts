@@ -36,14 +36,23 @@ export type LockAttempt =
   | { readonly kind: 'acquired'; readonly lock: HeldLock; readonly tookOverFrom?: DataDirOwner }
   | { readonly kind: 'held'; readonly owner: DataDirOwner };
 
-/** Whether a process with this id runs (EPERM: it does, as another user). */
+/**
+ * Whether a process with this id runs (EPERM: it does, as another user) and, where /proc tells,
+ * is a Node.js process: a pid reused by something else after a crash is no owner.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  let commandLine: string;
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return true; // no /proc (macOS), or not ours to read: trust the pid
+  }
+  return commandLine === '' || /node/i.test(commandLine);
 }
 
 /**

@@ -1,6 +1,11 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { type LocalServer, startLocalServer } from '../../../shared/api/local-server.ts';
+import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
+import { restoreNight } from '../../../shared/pipeline/restore.ts';
+import { executionArn, stepFunctionsStarter } from '../../../shared/pipeline/step-functions.starter.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
+import { createRuntime } from '../../../shared/runtime/runtime.ts';
 
 /** The API tests' clock: 25 November 2026, so "yesterday" in Amsterdam is 2026-11-24. */
 export const now = new Date('2026-11-25T10:00:00Z');
@@ -46,11 +51,28 @@ export async function seedApiData(db: SqlDatabase): Promise<void> {
   `);
 }
 
+const stateMachineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:NightlyPipeline';
+/** Step Functions at the boundary: StartExecution answers with the execution's ARN and starts nothing. */
+const stepFunctions = {
+  send: async (command: { input: { name?: string } }) => ({
+    executionArn: executionArn(stateMachineArn, command.input.name ?? ''),
+    startDate: new Date(),
+  }),
+} as unknown as Pick<SFNClient, 'send'>;
+
 export async function startTestServer(db: SqlDatabase): Promise<LocalServer> {
+  const clock = { now: () => now };
+  // The admin actions as in AWS: the run started through Step Functions, a restore on the
+  // simulated market of this database.
+  const runtime = await createRuntime(loadConfig({}), { db, clock, logger: silentLogger });
   return startLocalServer({
-    runtime: { db, clock: { now: () => now }, logger: silentLogger },
+    runtime,
     port: 0,
     settings: { allowedOrigins: ['http://localhost:8787'], timeZone: 'Europe/Amsterdam' },
+    actions: {
+      nightly: stepFunctionsStarter(stateMachineArn, stepFunctions),
+      restore: (request) => restoreNight(runtime, request),
+    },
   });
 }
 

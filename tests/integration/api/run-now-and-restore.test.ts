@@ -8,6 +8,7 @@ import { type LocalServer, startLocalServer } from '../../../shared/api/local-se
 import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
+import { restoreNight } from '../../../shared/pipeline/restore.ts';
 import { acquireRunLease } from '../../../shared/pipeline/run-lease.repository.ts';
 import { executionArn, stepFunctionsStarter } from '../../../shared/pipeline/step-functions.starter.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
@@ -129,7 +130,7 @@ describe.each(databaseLanes)('run yesterday now and restore a night, from the AP
     const changedByNight = await budgets();
     const changed = changedByNight.filter((row, i) => row.budget_micros !== before[i]?.budget_micros).length;
     expect(changed).toBeGreaterThan(0);
-    const server = await serve({ runtime });
+    const server = await serve({ restore: (request) => restoreNight(runtime, request) });
 
     const dry = await post(server, '/api/orchestration/restores', { date: '2026-11-24', dry_run: true });
     expect(dry.status).toBe(200);
@@ -164,7 +165,7 @@ describe.each(databaseLanes)('run yesterday now and restore a night, from the AP
 
   it('locally runs the nightly state machine the way lfi run does; the runs show who started it', async () => {
     const starter = localNightlyStarter(runtime);
-    const server = await serve({ nightly: starter, runtime });
+    const server = await serve({ nightly: starter, restore: (request) => restoreNight(runtime, request) });
     const started = await post(server, '/api/orchestration/runs');
     expect(started.status).toBe(201);
     const [result] = await starter.settled();
@@ -182,7 +183,10 @@ describe.each(databaseLanes)('run yesterday now and restore a night, from the AP
   });
 
   it('is for admins only', async () => {
-    const server = await serve({ nightly: localNightlyStarter(runtime), runtime });
+    const server = await serve({
+      nightly: localNightlyStarter(runtime),
+      restore: (request) => restoreNight(runtime, request),
+    });
     const growth = await server.signToken({ sub: 'growth-1', app_metadata: { role: 'growth' } });
     expect((await post(server, '/api/orchestration/runs', undefined, growth)).status).toBe(403);
     expect((await post(server, '/api/orchestration/restores', { date: '2026-11-24' }, growth)).status).toBe(

@@ -7,6 +7,7 @@ import { type LocalServer, startLocalServer } from '../../../shared/api/local-se
 import { loadConfig } from '../../../shared/config/config.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
+import { restoreNight } from '../../../shared/pipeline/restore.ts';
 import { acquireRunLease, releaseRunLease } from '../../../shared/pipeline/run-lease.repository.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
@@ -36,7 +37,11 @@ describe.skipIf(!chromiumPath)('the dashboard runs yesterday now and restores a 
     // An earlier night, so the status page has runs before the button is pressed.
     expect((await runNightlyLocally(runtime, { date: '2026-11-23' })).status).toBe('SUCCEEDED');
     starter = localNightlyStarter(runtime);
-    server = await startLocalServer({ runtime, port: 0, actions: { nightly: starter, runtime } });
+    server = await startLocalServer({
+      runtime,
+      port: 0,
+      actions: { nightly: starter, restore: (request) => restoreNight(runtime, request) },
+    });
     browser = await chromium.launch({ executablePath: chromiumPath ?? '', args: chromiumArgs });
   }, 600_000);
 

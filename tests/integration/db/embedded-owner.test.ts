@@ -201,3 +201,19 @@ describe('one owner of the data folder', () => {
     await db.close();
   });
 });
+
+describe('who counts as the owner', () => {
+  it('a live Node.js process does; a dead pid or one reused by another program does not', async () => {
+    const { processAlive } = await import('../../../shared/db/data-dir-lock.ts');
+    const { spawn } = await import('node:child_process');
+    expect(processAlive(process.pid)).toBe(true);
+    expect(processAlive(999_999)).toBe(false);
+    const other = spawn('sleep', ['5']);
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      expect(processAlive(other.pid ?? 0)).toBe(false);
+    } finally {
+      other.kill();
+    }
+  });
+});
