@@ -294,7 +294,8 @@ export function simulateCampaignDay(
   return {
     costMicros,
     clicks,
-    conversions: poisson(random, clicks * economics.conversionRate),
+    // A click converts at most once: a rare draw above the clicks is capped, not redrawn.
+    conversions: Math.min(clicks, poisson(random, clicks * economics.conversionRate)),
     searchBudgetLostImpressionShare: Math.min(1, Math.max(0, lostShare)),
   };
 }
