@@ -60,3 +60,15 @@ export function screenshotsDir(
   if (chosen) return chosen.endsWith('/') ? chosen : `${chosen}/`;
   return fileURLToPath(new URL(`../.output/screenshots/${suite}/`, import.meta.url));
 }
+
+/** Headless Chromium as every browser test runs it: no sandbox (CI runs as root), no network chatter. */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

@@ -9,7 +9,7 @@ import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
-import { screenshotsDir } from '../../support/browser.ts';
+import { chromiumArgs, screenshotsDir } from '../../support/browser.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 // The dashboard tells one story per page: one business day, the budget the account holds, reasons
@@ -54,13 +54,7 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard tells one story per 
     server = await startLocalServer({ runtime, port: 0, settings: { readCacheMs: 0 } });
     browser = await chromium.launch({
       executablePath: chromiumPath ?? '',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
+      args: chromiumArgs,
     });
     const list = await api('/api/lead-segments?limit=200');
     segments = list.items;

@@ -13,7 +13,7 @@ import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
-import { screenshotsDir } from '../../support/browser.ts';
+import { chromiumArgs, screenshotsDir } from '../../support/browser.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 // A real browser (Debian's chromium, headless) on the page `lfi serve` serves, over demo data
@@ -24,16 +24,6 @@ const clock = { now: () => now };
 const screenshots = screenshotsDir('dashboard');
 // The browser the global setup found (null: none, and these tests are skipped).
 const chromiumPath = inject('chromium');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface ApiSegment {
   id: string;

@@ -11,13 +11,13 @@ import { restoreNight } from '../../../shared/pipeline/restore.ts';
 import { acquireRunLease, releaseRunLease } from '../../../shared/pipeline/run-lease.repository.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
+import { chromiumArgs } from '../../support/browser.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 // The dashboard `lfi serve` serves, in a real browser, with its "run yesterday now" and restore.
 // The server's clock says 25 November: "yesterday" is the 24th.
 const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
 const chromiumPath = inject('chromium');
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
 
 const lane = databaseLanes[0];
 if (!lane) throw new Error('No database lane.');
