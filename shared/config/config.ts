@@ -31,6 +31,17 @@ export const configSchema = z.object({
   GOOGLE_ADS_REFRESH_TOKEN: optionalText,
   GOOGLE_ADS_LOGIN_CUSTOMER_ID: optionalText,
   LFI_SIM_SEED: z.coerce.number().int().nonnegative().default(42),
+  /** Failure drills: campaign ids (comma-separated) whose budget changes the simulated market rejects. */
+  LFI_SIM_FAIL_CAMPAIGNS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^\d+$/, 'must be campaign ids (digits), comma-separated'))),
   LFI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // How long a run waits for another run of the same date to finish before it refuses.
   LFI_RUN_LEASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(60),

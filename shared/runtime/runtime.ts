@@ -77,6 +77,7 @@ function adsChannelFor(
     case 'simulated':
       return createSimulatedMarket(db, {
         seed: config.LFI_SIM_SEED,
+        failCampaigns: new Set(config.LFI_SIM_FAIL_CAMPAIGNS),
         timeZone: config.LFI_TIME_ZONE,
         now: () => clock.now(),
       });

@@ -159,4 +159,24 @@ describe('lfi output a person reads', () => {
     );
     expect(left).toEqual([{ code: 'schilder-utrecht' }]);
   });
+
+  it('says a night with failed budget changes is partial, and exits 1', async () => {
+    // A folder of its own, whose live night (yesterday) is still to run: the drill makes the
+    // simulated market reject every campaign's budget change.
+    const drill = join(dir, 'drill');
+    const env = { ...process.env, LFI_DATA_DIR: drill, DATABASE_URL: '', SUPABASE_URL: '' };
+    await run(process.execPath, [bin, 'demo'], { env, maxBuffer: 64 * 1024 * 1024 });
+    const campaigns = await withDatabase(drill, (db) =>
+      db.query<{ campaign_id: string }>('select campaign_id from public.lead_segment_campaigns'),
+    );
+    const failing = await run(process.execPath, [bin, 'run'], {
+      env: { ...env, LFI_SIM_FAIL_CAMPAIGNS: campaigns.map((c) => c.campaign_id).join(',') },
+      maxBuffer: 64 * 1024 * 1024,
+    }).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code?: number; stdout?: string }) => ({ code: error.code, stdout: error.stdout ?? '' }),
+    );
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(new RegExp(`^Run PARTIAL for ${live}: `, 'm'));
+  }, 240_000);
 });
