@@ -62,8 +62,13 @@ function overdispersion(days: readonly { leads: number; driver: number }[], leve
   });
   let sum = 0;
   for (let i = 1; i < residuals.length; i++) sum += ((residuals[i] ?? 0) - (residuals[i - 1] ?? 0)) ** 2;
-  return Math.max(1, sum / (2 * (residuals.length - 1)));
+  // Capped: days far from today's spend weigh nothing in the level, yet their residuals count here;
+  // against a level fitted on a cent a day they are unbounded (and 1/∞ would turn the fit into NaN).
+  return Math.min(MAX_DISPERSION, Math.max(1, sum / (2 * (residuals.length - 1))));
 }
+
+/** More than this much noise per Poisson count and the days say nothing anyway. */
+const MAX_DISPERSION = 100;
 
 /** Leads expected a day at `spendEuros`. */
 export function expectedLeads(model: ResponseModel, spendEuros: number): number {

@@ -84,4 +84,14 @@ describe('the response model', () => {
     expect(many.relativeError).toBeLessThan(few.relativeError * 0.6);
     expect(many.relativeError).toBeGreaterThan(0.02);
   });
+
+  it('stays finite when today’s spend is a cent and the other days a thousand times more', () => {
+    const history = [
+      ...days([{ days: 2, spendEuros: 850, leads: () => 20 }]),
+      ...days([{ days: 1, spendEuros: 0.01, leads: () => 0 }]),
+    ];
+    const model = fitResponseModel(history, 25, settings);
+    expect(Number.isFinite(model.scale)).toBe(true);
+    expect(Number.isFinite(model.relativeError)).toBe(true);
+  });
 });
