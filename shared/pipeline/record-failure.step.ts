@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import type { Runtime } from '../runtime/runtime.ts';
-import { releaseRunLease } from './run-lease.repository.ts';
-import { finishRunRecord, startRunRecord } from './run-log.repository.ts';
+import { endStepRecord, startRunRecord } from './run-log.repository.ts';
 import type { StepInput } from './step-input.ts';
-import { writeSystemLog } from './system-log.ts';
 
 // Step Functions' Catch puts { Error, Cause } under the catcher's ResultPath ($.error).
 const caughtSchema = z.object({ Error: z.string().default('Error'), Cause: z.string().optional() });
@@ -31,15 +29,20 @@ export async function recordPipelineFailure(runtime: Runtime, input: StepInput):
     dryRun: input.dryRun,
     executionId: input.execution?.id ?? null,
   });
-  await finishRunRecord(runtime.db, runId, { status: partial ? 'partial' : 'failed', error: message });
-  await writeSystemLog(runtime, {
-    level: partial ? 'warn' : 'error',
-    source: 'pipeline',
-    message,
-    context: { run_id: runId, run_date: input.date, execution_id: input.execution?.id ?? null },
-  });
   // The execution ends here: the date is free for the next run.
-  if (input.execution) await releaseRunLease(runtime.db, input.date, input.execution.id);
+  await endStepRecord(runtime.db, runId, {
+    status: partial ? 'partial' : 'failed',
+    error: message,
+    log: [
+      {
+        level: partial ? 'warn' : 'error',
+        source: 'pipeline',
+        message,
+        context: { run_id: runId, run_date: input.date, execution_id: input.execution?.id ?? null },
+      },
+    ],
+    releaseLease: true,
+  });
   return {
     ...input,
     alert: { subject: `LFI nightly run ${partial ? 'partial' : 'failed'} (${input.date})`, message },

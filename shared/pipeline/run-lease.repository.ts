@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import { sqlFunction } from '../db/sql-function.ts';
 
-const leaseSchema = z.object({
+export const leaseSchema = z.object({
   acquired: z.boolean(),
   holder: z.string(),
   acquired_at: z.string(),
@@ -32,19 +32,22 @@ export async function acquireRunLease(
   db: Database,
   lease: { readonly date: string; readonly holder: string; readonly ttlSeconds: number },
 ): Promise<RunLease> {
-  const row = await acquire.call(db, {
-    p_run_date: lease.date,
-    p_holder: lease.holder,
-    p_ttl_seconds: lease.ttlSeconds,
-  });
-  return {
-    acquired: row.acquired,
-    holder: row.holder,
-    acquiredAt: row.acquired_at,
-    expiresAt: row.expires_at,
-    staleRuns: row.stale_runs ?? 0,
-  };
+  return runLeaseFrom(
+    await acquire.call(db, {
+      p_run_date: lease.date,
+      p_holder: lease.holder,
+      p_ttl_seconds: lease.ttlSeconds,
+    }),
+  );
 }
+
+export const runLeaseFrom = (row: z.infer<typeof leaseSchema>): RunLease => ({
+  acquired: row.acquired,
+  holder: row.holder,
+  acquiredAt: row.acquired_at,
+  expiresAt: row.expires_at,
+  staleRuns: row.stale_runs ?? 0,
+});
 
 export async function releaseRunLease(db: Database, date: string, holder: string): Promise<void> {
   await release.call(db, { p_run_date: date, p_holder: holder });

@@ -1,12 +1,13 @@
 import { AppError } from '../runtime/errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { acquireRunLease, type RunLease } from './run-lease.repository.ts';
+import type { RunLease } from './run-lease.repository.ts';
 
 /**
  * A lease outlives the longest step (a Lambda runs at most 15 minutes) and every step renews it,
  * so it lapses only when its run died: the next run of the date then takes over.
  */
 export const runLeaseTtlSeconds = 20 * 60;
+const pollMs = 500;
 
 /** Another run of the same date holds the lease. Not retried: the sentence says who and until when. */
 export class RunInProgressError extends AppError {
@@ -20,21 +21,20 @@ export class RunInProgressError extends AppError {
 }
 
 /**
- * Takes (or renews) the lease of `date` for `holder`, waiting up to LFI_RUN_LEASE_WAIT_SECONDS
- * for another run of the date to finish; then refuses with RunInProgressError.
+ * Takes (or renews) the lease of `date` for `holder` with `take` (a step takes it and opens its
+ * run record in one call), waiting up to LFI_RUN_LEASE_WAIT_SECONDS for another run of the date
+ * to finish; then refuses with RunInProgressError.
  */
-export async function holdRunLease(
+export async function holdRunLease<Lease extends RunLease>(
   runtime: Runtime,
   date: string,
   holder: string,
-  options: { readonly pollMs?: number; readonly sleep?: (ms: number) => Promise<void> } = {},
-): Promise<RunLease> {
+  take: () => Promise<Lease>,
+): Promise<Lease> {
   const waitMs = runtime.config.LFI_RUN_LEASE_WAIT_SECONDS * 1000;
-  const pollMs = options.pollMs ?? 500;
-  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const started = Date.now();
   for (;;) {
-    const lease = await acquireRunLease(runtime.db, { date, holder, ttlSeconds: runLeaseTtlSeconds });
+    const lease = await take();
     if (lease.acquired) {
       if (lease.staleRuns > 0)
         runtime.logger.warn('steps of an earlier run that died were marked stale', {
@@ -51,6 +51,6 @@ export async function holdRunLease(
       executionId: holder,
       holder: lease.holder,
     });
-    await sleep(Math.min(pollMs, waitMs - waited));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, waitMs - waited)));
   }
 }

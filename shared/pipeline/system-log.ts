@@ -25,13 +25,20 @@ export interface SystemLogEntry {
   readonly context: Record<string, unknown>;
 }
 
+/** The log's message column takes a line, not a dump. */
+export const systemLogLine = (entry: SystemLogEntry): SystemLogEntry => ({
+  ...entry,
+  message: entry.message.slice(0, 2000),
+});
+
 export async function writeSystemLog(runtime: Runtime, entry: SystemLogEntry): Promise<void> {
+  const line = systemLogLine(entry);
   try {
     await appendSystemLog.call(runtime.db, {
-      p_level: entry.level,
-      p_source: entry.source,
-      p_message: entry.message.slice(0, 2000),
-      p_context: entry.context,
+      p_level: line.level,
+      p_source: line.source,
+      p_message: line.message,
+      p_context: line.context,
     });
   } catch (error) {
     runtime.logger.error('system log entry not written', { entry, error });

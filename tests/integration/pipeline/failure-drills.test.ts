@@ -9,6 +9,8 @@ import type { Database, SqlDatabase } from '../../../shared/db/database.port.ts'
 import { loadDemo } from '../../../shared/demo/load-demo.ts';
 import { addDays } from '../../../shared/domain/business-day.ts';
 import { restoreNight } from '../../../shared/pipeline/restore.ts';
+import { beginStepRecord, endStepRecord } from '../../../shared/pipeline/run-log.repository.ts';
+import type { SystemLogEntry } from '../../../shared/pipeline/system-log.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
 import { databaseLanes } from '../../support/databases.ts';
@@ -275,7 +277,7 @@ describe.each(databaseLanes)('failure drills on $name', (lane) => {
           error.name = 'Lambda.ServiceException';
           throw error;
         }
-        if (killed && fn === 'lfi_finish_run' && (args as { p_status?: string }).p_status === 'failed')
+        if (killed && fn === 'lfi_end_step' && (args as { p_status?: string }).p_status === 'failed')
           return null;
         return db.rpc(fn, args);
       },
@@ -434,6 +436,53 @@ describe.each(databaseLanes)('failure drills on $name', (lane) => {
     const adopted = (await decisions(next)).filter((d) => d.status === 'adopted').map((d) => d.segment_id);
     expect(adopted).toEqual([byHand.segment_id]);
   });
+  it("ends a step in one call: its run record, its log lines and the lease's release land together or not at all", async () => {
+    const date = '2026-11-29';
+    const holder = 'local:bookkeeping-drill';
+    const begun = await beginStepRecord(db, { date, step: 'plan', dryRun: true, holder, ttlSeconds: 600 });
+    expect(begun).toMatchObject({ acquired: true, holder });
+    const runId = begun.runId ?? '';
+    const statuses = async () =>
+      (await runs(date)).filter((r) => r.execution_id === holder).map((r) => r.status);
+    const leases = () =>
+      db.query<{ holder: string }>('select holder from public.lfi_run_leases where run_date = $1', [date]);
+    const lines = () =>
+      db.query<{ level: string; message: string }>(
+        `select level, message from public.lfi_system_log where context->>'run_id' = $1 order by id`,
+        [runId],
+      );
+
+    // A line the log refuses (no such level) undoes the whole end: the run stays running, the lease held.
+    const refused = { level: 'loud', source: 'pipeline.plan', message: 'x', context: { run_id: runId } };
+    await expect(
+      endStepRecord(db, runId, {
+        status: 'succeeded',
+        log: [refused as unknown as SystemLogEntry],
+        releaseLease: true,
+      }),
+    ).rejects.toThrow(/lfi_end_step/);
+    expect(await statuses()).toEqual(['running']);
+    expect(await leases()).toEqual([{ holder }]);
+    expect(await lines()).toEqual([]);
+
+    const context = { run_id: runId };
+    await endStepRecord(db, runId, {
+      status: 'partial',
+      counts: { failed: 1 },
+      log: [
+        { level: 'warn', source: 'pipeline.plan', message: 'first', context },
+        { level: 'info', source: 'orchestrate', message: 'second', context },
+      ],
+      releaseLease: true,
+    });
+    expect(await statuses()).toEqual(['partial']);
+    expect(await leases()).toEqual([]);
+    expect(await lines()).toEqual([
+      { level: 'warn', message: 'first' },
+      { level: 'info', message: 'second' },
+    ]);
+  });
+
   it('refuses a date after yesterday before anything runs', async () => {
     const execution = await runNightlyLocally(await runtimeFor('2026-11-25'), { date: '2026-12-10' }, fast);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InputError' });
