@@ -229,8 +229,10 @@ export const decision = z.object({
   run_id: uuid.nullable(),
   date: isoDate,
   channel: z.string(),
-  customer_id: z.string().nullable(),
-  campaign_id: z.string().nullable(),
+  customer_id: z.string().nullable().meta({
+    description: "The segment's ads account when it has one campaign; each budget's is in changes.",
+  }),
+  campaign_id: z.string().nullable().meta({ description: "The segment's campaign when it has only one." }),
   action_type: z.enum(['budget_increase', 'budget_decrease', 'no_change']),
   old_value: money.nullable(),
   new_value: money.nullable(),
@@ -256,6 +258,20 @@ export const decision = z.object({
     .meta({ description: 'The numbers behind the reason, enough to say the explanation in any language.' }),
   error_message: z.string().nullable(),
   created_at: timestamp,
+  changes: z
+    .array(
+      z.object({
+        customer_id: z.string(),
+        campaign_id: z.string(),
+        old_value: money,
+        new_value: money,
+        error_message: z.string().nullable(),
+      }),
+    )
+    .meta({
+      description:
+        'Each campaign budget the decision sent (or would send), with its own account; empty when it sent nothing.',
+    }),
 });
 export const segmentDecisions = z.object({ ...range, items: z.array(decision), page });
 

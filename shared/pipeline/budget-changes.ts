@@ -63,34 +63,50 @@ export interface SegmentChange {
   readonly newMicros: Micros;
 }
 
+/** One budget of a segment's change: what the ads channel is sent, and the amount it had. */
+export interface BudgetPart {
+  readonly change: BudgetChange;
+  readonly oldAmountMicros: Micros;
+}
+
+/** A change's parts: the new total split over the segment's budgets in proportion to them. */
+export function budgetParts(change: SegmentChange): BudgetPart[] {
+  const amounts = splitBudget(
+    change.budgets.map((b) => b.amountMicros),
+    change.newMicros,
+  );
+  return change.budgets.map((b, i) => ({
+    change: {
+      customerId: b.customerId,
+      campaignId: b.campaignId,
+      budgetId: b.budgetId,
+      segmentId: change.segmentId,
+      newAmountMicros: amounts[i] ?? 0,
+    },
+    oldAmountMicros: b.amountMicros,
+  }));
+}
+
+/** What became of a change: each part with its error (null when it landed), and the first error. */
+export interface ChangeOutcome<T> {
+  readonly change: T;
+  readonly parts: readonly { readonly part: BudgetPart; readonly error: string | null }[];
+  /** Null when every part landed; else the parts' errors in one line. */
+  readonly error: string | null;
+}
+
 /**
  * Sends the changes, one batched call per ads account (accounts in parallel). A failing account
- * fails only its own changes; each change comes back, in the order given, with its error (null
- * when every part of it landed).
+ * fails only its own parts; each change comes back, in the order given, with its parts' outcomes.
  */
 export async function applySegmentChanges<T extends SegmentChange>(
   runtime: Runtime,
   changes: readonly T[],
   validateOnly: boolean,
-): Promise<{ change: T; error: string | null }[]> {
-  const perChange = changes.map((change) => {
-    const amounts = splitBudget(
-      change.budgets.map((b) => b.amountMicros),
-      change.newMicros,
-    );
-    const parts = change.budgets.map(
-      (b, i): BudgetChange => ({
-        customerId: b.customerId,
-        campaignId: b.campaignId,
-        budgetId: b.budgetId,
-        segmentId: change.segmentId,
-        newAmountMicros: amounts[i] ?? 0,
-      }),
-    );
-    return { change, parts };
-  });
+): Promise<ChangeOutcome<T>[]> {
+  const perChange = changes.map((change) => ({ change, parts: budgetParts(change) }));
   const byAccount = Map.groupBy(
-    perChange.flatMap(({ parts }) => parts),
+    perChange.flatMap(({ parts }) => parts.map((part) => part.change)),
     (part) => part.customerId,
   );
   const outcomes = new Map<BudgetChange, string | null>();
@@ -109,8 +125,9 @@ export async function applySegmentChanges<T extends SegmentChange>(
     }),
   );
   return perChange.map(({ change, parts }) => {
-    const errors = parts.map((part) => outcomes.get(part)).filter((e): e is string => typeof e === 'string');
-    return { change, error: errors.length ? errors.join('; ') : null };
+    const settled = parts.map((part) => ({ part, error: outcomes.get(part.change) ?? null }));
+    const errors = settled.flatMap(({ error }) => (error === null ? [] : [error]));
+    return { change, parts: settled, error: errors.length ? errors.join('; ') : null };
   });
 }
 

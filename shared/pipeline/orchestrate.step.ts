@@ -8,7 +8,7 @@ import {
 } from '../domain/orchestration-rules.ts';
 import { runModeFor } from '../domain/run-dates.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { applySegmentChanges, type SegmentBudgets, segmentBudgets } from './budget-changes.ts';
+import { applySegmentChanges, budgetParts, type SegmentBudgets, segmentBudgets } from './budget-changes.ts';
 import {
   changeMetrics,
   controllerInputOf,
@@ -87,27 +87,26 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         rows.push(decisionLogRow(candidate.row, decision, 'skipped'));
         return [];
       }
-      return [
-        {
-          candidate,
-          decision,
-          segmentId: candidate.row.segment_id,
-          budgets: candidate.now.budgets,
-          newMicros: decision.newMicros,
-        },
-      ];
+      const change = {
+        candidate,
+        decision,
+        segmentId: candidate.row.segment_id,
+        budgets: candidate.now.budgets,
+        newMicros: decision.newMicros,
+      };
+      return [{ ...change, parts: budgetParts(change).map((part) => ({ part })), error: null }];
     });
 
     const unsent = unsentStatus(mode, input.dryRun);
     if (unsent !== null) {
       // A dry run asks the ads channel to validate (validate_only); a past date sends nothing at all.
       const outcomes = unsent === 'dry_run' ? await applySegmentChanges(runtime, changes, true) : [];
-      const checked = new Map(outcomes.map(({ change, error }) => [change, error]));
+      const checked = new Map(outcomes.map((outcome) => [outcome.change, outcome]));
       const decided = [
         ...rows,
         ...changes.map((c) => {
-          const error = checked.get(c) ?? null;
-          return decisionLogRow(c.candidate.row, c.decision, error === null ? 'dry_run' : 'failed', error);
+          const sent = checked.get(c) ?? c;
+          return decisionLogRow(c.candidate.row, c.decision, sent.error ? 'failed' : 'dry_run', sent);
         }),
       ];
       const prefix = unsent === 'not_sent' ? `not sent (${input.date} is not the latest business day): ` : '';
@@ -124,15 +123,15 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
     // Claim the changes before sending them, so a retry after a crash can tell what was sent.
     await recordDecisions(runtime.db, runId, input.date, [
       ...rows,
-      ...changes.map((c) => decisionLogRow(c.candidate.row, c.decision, 'applying')),
+      ...changes.map((c) => decisionLogRow(c.candidate.row, c.decision, 'applying', c)),
     ]);
     const outcomes = await applySegmentChanges(runtime, changes, false);
-    const settled = outcomes.map(({ change, error }) =>
+    const settled = outcomes.map((sent) =>
       decisionLogRow(
-        change.candidate.row,
-        change.decision,
-        error === null ? settlesAs(change.decision) : 'failed',
-        error,
+        sent.change.candidate.row,
+        sent.change.decision,
+        sent.error === null ? settlesAs(sent.change.decision) : 'failed',
+        sent,
       ),
     );
     await recordDecisions(runtime.db, runId, input.date, settled);

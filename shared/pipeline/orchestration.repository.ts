@@ -6,6 +6,7 @@ import type { BudgetDecision, BudgetSegmentInput } from '../domain/budget-contro
 import { type DecisionReasonData, renderReason } from '../domain/decision-reason.ts';
 import { eurosFromMicros, type Micros, microsFromEuros } from '../domain/money.ts';
 import type { Reconciled, RecordedDecision } from '../domain/orchestration-rules.ts';
+import type { BudgetPart } from './budget-changes.ts';
 
 /**
  * Orchestrate's side of the database: `lfi_orchestration_inputs` (one document per run) and
@@ -132,13 +133,27 @@ export type LogStatus =
   | 'restored'
   | 'restore_failed';
 
-/** One row of channel_orchestration_log as lfi_record_decisions takes it. */
+/** One campaign budget a decision changes (or would change), as `lfi_budget_changes` keeps it. */
+export interface BudgetChangeRow {
+  readonly customer_id: string;
+  readonly campaign_id: string;
+  readonly budget_id: string;
+  readonly old_value: string;
+  readonly new_value: string;
+  readonly error_message: string | null;
+}
+
+/**
+ * One row of channel_orchestration_log as lfi_record_decisions takes it, with the campaign
+ * budgets it changes (none for a decision that sends nothing; a settled claim keeps its own).
+ */
 export interface LogRow {
   readonly segment_id: string;
   readonly plan_id: string | null;
   readonly channel: string;
-  readonly customer_id: string;
-  readonly campaign_id: string;
+  /** The segment's account and campaign when it has one campaign; its budgets are in `changes`. */
+  readonly customer_id: string | null;
+  readonly campaign_id: string | null;
   readonly action_type: string;
   readonly old_value: string;
   readonly new_value: string;
@@ -149,6 +164,7 @@ export interface LogRow {
   readonly reason_code: string | null;
   readonly reason_params: DecisionReasonData['params'] | null;
   readonly error_message: string | null;
+  readonly changes: readonly BudgetChangeRow[];
 }
 
 /**
@@ -170,16 +186,19 @@ export type LogEntry = LogReason & {
   readonly errorMessage?: string | null;
   /** By default from the amounts; an adopted budget is `no_change` whatever it moved by. */
   readonly actionType?: string;
+  /** The campaign budgets the decision sends (or would send), each with its error once sent. */
+  readonly parts?: readonly { readonly part: BudgetPart; readonly error?: string | null }[];
 };
 
 export function logRow(entry: LogEntry): LogRow {
   const { oldMicros, newMicros } = entry;
+  const only = entry.campaigns.length === 1 ? entry.campaigns[0] : undefined;
   return {
     segment_id: entry.segmentId,
     plan_id: entry.planId,
     channel,
-    customer_id: entry.campaigns[0]?.customer_id ?? '',
-    campaign_id: entry.campaigns.map((c) => c.campaign_id).join(','),
+    customer_id: only?.customer_id ?? null,
+    campaign_id: only?.campaign_id ?? null,
     action_type:
       entry.actionType ??
       (newMicros > oldMicros ? 'budget_increase' : newMicros < oldMicros ? 'budget_decrease' : 'no_change'),
@@ -192,6 +211,14 @@ export function logRow(entry: LogEntry): LogRow {
     reason_code: entry.reason?.code ?? null,
     reason_params: entry.reason?.params ?? null,
     error_message: entry.errorMessage ?? null,
+    changes: (entry.parts ?? []).map(({ part, error }) => ({
+      customer_id: part.change.customerId,
+      campaign_id: part.change.campaignId,
+      budget_id: part.change.budgetId,
+      old_value: eurosFromMicros(part.oldAmountMicros),
+      new_value: eurosFromMicros(part.change.newAmountMicros),
+      error_message: error ?? null,
+    })),
   };
 }
 
@@ -216,12 +243,15 @@ export function reconciledEntry(
   }
 }
 
-/** A controller decision's row; a claimed one (`applying`) carries how it settles when it lands. */
+/**
+ * A controller decision's row; a claimed one (`applying`) carries how it settles when it lands.
+ * `sent`: the campaign budgets it changes, each with its error once sent, and their errors in a line.
+ */
 export function decisionLogRow(
   row: SegmentRow,
   decision: BudgetDecision,
   status: LogStatus,
-  errorMessage: string | null = null,
+  sent: { readonly parts?: LogEntry['parts']; readonly error?: string | null } = {},
 ): LogRow {
   return logRow({
     segmentId: row.segment_id,
@@ -233,7 +263,8 @@ export function decisionLogRow(
     settlesAs: status === 'applying' ? settlesAs(decision) : null,
     reason: decision.reason,
     explanation: decision.explanation,
-    errorMessage,
+    parts: sent.parts,
+    errorMessage: sent.error ?? null,
   });
 }
 

@@ -71,6 +71,7 @@ export async function restoreNight(
       : [],
   );
   const outcomes = await applySegmentChanges(runtime, restores, dryRun);
+  const sent = new Map(outcomes.map((outcome) => [outcome.change.plan, outcome]));
   const errors = new Map<RestorePlan, string | null>(
     outcomes.map(({ change, error }) => [change.plan, error]),
   );
@@ -87,6 +88,7 @@ export async function restoreNight(
       status: dryRun ? 'dry_run' : error === null ? 'restored' : 'restore_failed',
       explanation: dryRun ? `restore (dry run): ${plan.explanation}` : plan.explanation,
       errorMessage: error,
+      parts: sent.get(plan)?.parts,
     });
   });
   await recordDecisions(runtime.db, null, date, logged);

@@ -28,13 +28,13 @@ import {
   googleAdsFailure,
 } from '../../unit/ads/google-ads-double.ts';
 
-// Six segments of one branch, one partner serving them all, campaigns in one ads account:
+// Seven segments of one branch, one partner serving them all, campaigns in one ads account:
 //   s1 own budget · s2 own budget that Google rejects · s3 a budget shared with an unmapped campaign
 //   s4 two campaigns sharing one budget (only s4's) · s5 own budget changed by hand after night one
-//   s6 own budget in a second account.
+//   s6 own budget in a second account · s7 one campaign in each account, the second one's budget rejected.
 const account = '1234567890';
 const otherAccount = '9876543210';
-const regions = ['utrecht', 'gelderland', 'zeeland', 'limburg', 'drenthe', 'flevoland'] as const;
+const regions = ['utrecht', 'gelderland', 'zeeland', 'limburg', 'drenthe', 'flevoland', 'groningen'] as const;
 const campaigns: readonly [segment: number, customerId: string, campaignId: string, budgetId: string][] = [
   [1, account, '101', '9001'],
   [2, account, '102', '9002'],
@@ -43,6 +43,8 @@ const campaigns: readonly [segment: number, customerId: string, campaignId: stri
   [4, account, '105', '9004'],
   [5, account, '106', '9006'],
   [6, otherAccount, '201', '9201'],
+  [7, account, '107', '9007'],
+  [7, otherAccount, '202', '9202'],
 ];
 
 const secret = {
@@ -83,6 +85,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
       });
     }
     fake.rejectBudgets.add(budgetResource(account, '9002'));
+    fake.rejectBudgets.add(budgetResource(otherAccount, '9202'));
     // A week of spend just under each budget, so the controller has data to act on (no data: no change).
     for (const [, customerId, campaignId] of campaigns)
       for (let day = 13; day <= 22; day++)
@@ -185,7 +188,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
         .sort(),
     ).toEqual([account, otherAccount]);
     expect(queries.find((q) => q.customerId === account && q.gaql.includes('segments.date'))?.gaql).toContain(
-      'campaign.id IN (101, 102, 103, 104, 105, 106) AND segments.date >= "2026-11-14" AND segments.date <= "2026-11-20"',
+      'campaign.id IN (101, 102, 103, 104, 105, 106, 107) AND segments.date >= "2026-11-14" AND segments.date <= "2026-11-20"',
     );
     const [spend] = await db.query<{ cost_micros: string }>(
       `select cost_micros::text from public.ads_campaign_daily_metrics where campaign_id = '101' and date = '2026-11-19'`,
@@ -198,7 +201,7 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
     expect(mine?.kind === 'update' && mine.options).toEqual({ partial_failure: true, validate_only: false });
     // s4's shared budget is changed once; s3's budget (shared outside LFI) not at all.
     expect(mine?.kind === 'update' && mine.budgets.map((b) => b.resource_name).sort()).toEqual(
-      ['9001', '9002', '9004', '9006'].map((id) => budgetResource(account, id)),
+      ['9001', '9002', '9004', '9006', '9007'].map((id) => budgetResource(account, id)),
     );
     for (const budget of mine?.kind === 'update' ? mine.budgets : [])
       expect(budget.amount_micros % 10_000).toBe(0);
@@ -228,6 +231,52 @@ describe.each(databaseLanes)('the Google Ads channel in the nightly pipeline on 
       [segmentIds.get(2)],
     );
     expect(plan?.budget).toBe('20.00');
+  });
+
+  it('logs each campaign budget a change sent with its own account, so a segment across two accounts shows which part failed', async () => {
+    const [decision] = await db.query<{ id: string; status: string; customer_id: string | null }>(
+      `select id, status, customer_id from public.channel_orchestration_log where segment_id = $1 and date = '2026-11-20'`,
+      [segmentIds.get(7)],
+    );
+    expect(decision).toMatchObject({ status: 'failed', customer_id: null });
+    const parts = await db.query<{
+      customer_id: string;
+      campaign_id: string;
+      budget_id: string;
+      old_value: string;
+      new_value: string;
+      error_message: string | null;
+    }>(
+      `select customer_id, campaign_id, budget_id, old_value::text, new_value::text, error_message
+         from public.lfi_budget_changes where log_id = $1 order by customer_id`,
+      [decision?.id],
+    );
+    expect(parts).toEqual([
+      {
+        customer_id: account,
+        campaign_id: '107',
+        budget_id: '9007',
+        old_value: '20.00',
+        new_value: (Number(amount(account, '9007')) / 1e6).toFixed(2),
+        error_message: null,
+      },
+      {
+        customer_id: otherAccount,
+        campaign_id: '202',
+        budget_id: '9202',
+        old_value: '20.00',
+        new_value: expect.not.stringMatching(/^20\.00$/),
+        error_message: expect.stringContaining('campaign_budget_error.BUDGET_IN_USE_BY_EXPERIMENT'),
+      },
+    ]);
+    expect(amount(account, '9007')).not.toBe(20_000_000);
+    expect(amount(otherAccount, '9202')).toBe(20_000_000);
+    // A segment with one campaign keeps its account on the decision itself.
+    const [single] = await db.query<{ customer_id: string; campaign_id: string }>(
+      `select customer_id, campaign_id from public.channel_orchestration_log where segment_id = $1 and date = '2026-11-20'`,
+      [segmentIds.get(6)],
+    );
+    expect(single).toEqual({ customer_id: otherAccount, campaign_id: '201' });
   });
 
   it('adopts a budget changed by hand in Google Ads as the baseline the next night, sending nothing for it', async () => {

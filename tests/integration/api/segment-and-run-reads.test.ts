@@ -44,6 +44,9 @@ describe.each(databaseLanes)('segment, kill-switch and run reads on $name', (lan
         (segment_id, run_id, date, action_type, old_value, new_value, status, explanation, reason_code, reason_params)
       values ('${segmentC}', 'aaaaaaaa-0000-4000-8000-000000000004', '2026-11-23', 'budget_increase', 600.00, 740.00,
               'clamped', '+23%: model', 'max_daily_change', '{"old_budget": "600.00", "new_budget": "740.00"}');
+      insert into public.lfi_budget_changes (log_id, customer_id, campaign_id, budget_id, old_value, new_value)
+      select id, '1234567890', '103', '9003', 600.00, 740.00 from public.channel_orchestration_log
+       where segment_id = '${segmentC}' and date = '2026-11-23';
     `);
     // No read cache: the tests change rows beneath the API between reads.
     server = await startLocalServer({
@@ -178,12 +181,21 @@ describe.each(databaseLanes)('segment, kill-switch and run reads on $name', (lan
     }
   });
 
-  it('returns decisions with their reason code and parameters', async () => {
+  it('returns decisions with their reason code and parameters, and the campaign budgets they changed', async () => {
     const { json } = await call(`/api/lead-segments/${segmentC}/decisions?from=2026-11-20&to=${yesterday}`);
     expect(json.items[0]).toMatchObject({
       reason_code: 'max_daily_change',
       reason_params: { old_budget: '600.00', new_budget: '740.00' },
       explanation: '+23%: model',
+      changes: [
+        {
+          customer_id: '1234567890',
+          campaign_id: '103',
+          old_value: '600.00',
+          new_value: '740.00',
+          error_message: null,
+        },
+      ],
     });
     const older = await call(`/api/lead-segments/${segmentA}/decisions?from=2026-11-20&to=${yesterday}`);
     expect(older.json.items[0]).toMatchObject({ reason_code: null, reason_params: {} });
