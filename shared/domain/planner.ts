@@ -7,16 +7,6 @@ import { type IsoDate, isIsoDate } from './business-day.ts';
 
 export const DEFAULT_TARGET_UTILIZATION = 0.8;
 
-export interface TargetOverride {
-  readonly id: string;
-  readonly targetLeadsPerDay: number;
-  readonly validFrom: IsoDate;
-  /** null: open-ended. */
-  readonly validTo: IsoDate | null;
-  readonly createdAt: Date | string;
-  readonly clearedAt: Date | string | null;
-}
-
 export interface PlanInput {
   readonly segmentId: string;
   readonly date: IsoDate;
@@ -30,7 +20,7 @@ export interface PlanInput {
   /** Leads over the recent window ending at `date`, and the window's length in days. */
   readonly recentLeads: number;
   readonly recentDays: number;
-  /** The override active on `date` (see selectActiveOverride); it wins over capacity. */
+  /** The override in force on `date` (SQL lfi_override_in_force decides which); it wins over capacity. */
   readonly override?: { readonly id: string; readonly targetLeadsPerDay: number } | null;
 }
 
@@ -47,26 +37,6 @@ export interface SegmentPlan {
   readonly recent_leads_per_day: number;
   readonly lead_gap: number;
   readonly lead_gap_percentage: number;
-}
-
-/**
- * The override in force on `date`: valid_from ≤ date ≤ valid_to (or no end), not cleared; when
- * several qualify the latest created wins (ties broken by id, so the choice is stable).
- * A cleared override is ignored for every date, including past ones being re-planned: clearing
- * means "stop using this", and the plan row keeps override_id for the history.
- */
-export function selectActiveOverride<T extends TargetOverride>(
-  overrides: readonly T[],
-  date: IsoDate,
-): T | undefined {
-  let winner: T | undefined;
-  for (const candidate of overrides) {
-    if (candidate.clearedAt !== null && candidate.clearedAt !== undefined) continue;
-    if (candidate.validFrom > date) continue;
-    if (candidate.validTo !== null && candidate.validTo < date) continue;
-    if (winner === undefined || isCreatedLater(candidate, winner)) winner = candidate;
-  }
-  return winner;
 }
 
 /**
@@ -133,12 +103,6 @@ function gapPercentage(gap: number, target: number): number {
   // Integer hundredths of a percent, rounded half away from zero.
   const hundredths = Math.round(Math.abs(gap * 10_000) / target);
   return ((gap < 0 ? -hundredths : hundredths) + 0) / 100;
-}
-
-function isCreatedLater(candidate: TargetOverride, current: TargetOverride): boolean {
-  const difference = new Date(candidate.createdAt).getTime() - new Date(current.createdAt).getTime();
-  if (Number.isNaN(difference)) throw new RangeError('Override createdAt must be a valid timestamp.');
-  return difference > 0 || (difference === 0 && candidate.id > current.id);
 }
 
 /** A non-negative decimal with at most `decimals` places, as an exact integer of 10^-decimals units. */

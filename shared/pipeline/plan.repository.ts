@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import { sqlFunction } from '../db/sql-function.ts';
-import { type PlanInput, type SegmentPlan, selectActiveOverride } from '../domain/planner.ts';
+import type { PlanInput, SegmentPlan } from '../domain/planner.ts';
 
 const decimal = z.union([z.number(), z.string()]);
 
@@ -12,16 +12,8 @@ const planInputSchema = z.object({
   capacity_total_leads: decimal,
   actual_leads: z.number().int(),
   recent_leads: z.number().int(),
-  overrides: z.array(
-    z.object({
-      id: z.uuid(),
-      target_leads_per_day: z.number().int(),
-      valid_from: z.string(),
-      valid_to: z.string().nullable(),
-      created_at: z.string(),
-      cleared_at: z.string().nullable(),
-    }),
-  ),
+  /** The override in force on the date (the rule is lfi_override_in_force's), or null. */
+  override: z.object({ id: z.uuid(), target_leads_per_day: z.number().int() }).nullable(),
 });
 
 const planInputs = sqlFunction(
@@ -31,7 +23,7 @@ const planInputs = sqlFunction(
 );
 const savePlansFn = sqlFunction('lfi_save_plans', { p_date: 'date', p_plans: 'jsonb' }, z.unknown());
 
-/** Every segment's planning inputs for a date, with its override for that date (if any). */
+/** Every segment's planning inputs for a date, with the override in force on it (if any). */
 export async function loadPlanInputs(db: Database, date: string, recentDays: number): Promise<PlanInput[]> {
   const rows = await planInputs.call(db, { p_date: date, p_recent_days: recentDays });
   return rows.map((row) => ({
@@ -43,18 +35,7 @@ export async function loadPlanInputs(db: Database, date: string, recentDays: num
     actualLeads: row.actual_leads,
     recentLeads: row.recent_leads,
     recentDays,
-    override:
-      selectActiveOverride(
-        row.overrides.map((o) => ({
-          id: o.id,
-          targetLeadsPerDay: o.target_leads_per_day,
-          validFrom: o.valid_from,
-          validTo: o.valid_to,
-          createdAt: o.created_at,
-          clearedAt: o.cleared_at,
-        })),
-        date,
-      ) ?? null,
+    override: row.override && { id: row.override.id, targetLeadsPerDay: row.override.target_leads_per_day },
   }));
 }
 

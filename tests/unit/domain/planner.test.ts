@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type PlanInput,
-  planSegment,
-  planSegments,
-  selectActiveOverride,
-} from '../../../shared/domain/planner.ts';
+import { type PlanInput, planSegment, planSegments } from '../../../shared/domain/planner.ts';
 
 const base: PlanInput = {
   segmentId: 'seg-1',
@@ -137,58 +132,5 @@ describe('planSegment', () => {
     expect(() => planSegment({ ...base, actualLeads: 1.5 })).toThrow(RangeError);
     expect(() => planSegment({ ...base, recentDays: 0 })).toThrow(RangeError);
     expect(() => planSegment({ ...base, date: '2026-02-30' })).toThrow(RangeError);
-  });
-});
-
-describe('selectActiveOverride', () => {
-  const override = {
-    id: 'a',
-    targetLeadsPerDay: 12,
-    validFrom: '2026-11-20',
-    validTo: '2026-11-24' as string | null,
-    createdAt: '2026-11-19T10:00:00Z',
-    clearedAt: null as string | null,
-  };
-
-  it('applies on both the first and the last day of its validity, and not a day outside', () => {
-    expect(selectActiveOverride([override], '2026-11-20')?.id).toBe('a');
-    expect(selectActiveOverride([override], '2026-11-24')?.id).toBe('a');
-    expect(selectActiveOverride([override], '2026-11-19')).toBeUndefined();
-    expect(selectActiveOverride([override], '2026-11-25')).toBeUndefined();
-  });
-
-  it('keeps an override without an end date active from its start on', () => {
-    expect(selectActiveOverride([{ ...override, validTo: null }], '2027-06-01')?.id).toBe('a');
-  });
-
-  it('ignores a cleared override', () => {
-    expect(
-      selectActiveOverride([{ ...override, clearedAt: '2026-11-21T08:00:00Z' }], '2026-11-22'),
-    ).toBeUndefined();
-  });
-
-  it('lets the latest created of overlapping overrides win', () => {
-    const later = {
-      ...override,
-      id: 'b',
-      targetLeadsPerDay: 30,
-      createdAt: new Date('2026-11-21T09:00:00Z'),
-    };
-    const clearedNewest = {
-      ...override,
-      id: 'c',
-      createdAt: '2026-11-22T09:00:00Z',
-      clearedAt: '2026-11-22T10:00:00Z',
-    };
-    expect(selectActiveOverride([later, override, clearedNewest], '2026-11-22')?.id).toBe('b');
-    expect(selectActiveOverride([override, later], '2026-11-22')?.id).toBe('b');
-  });
-
-  it('feeds the planner', () => {
-    const active = selectActiveOverride([override], '2026-11-22');
-    expect(planSegment({ ...base, date: '2026-11-22', override: active })?.target_leads_per_day).toBe(12);
-    expect(
-      planSegment({ ...base, override: selectActiveOverride([override], '2026-11-25') })?.target_source,
-    ).toBe('capacity');
   });
 });
