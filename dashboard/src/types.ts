@@ -7,9 +7,11 @@ import type {
   orchestrationStatus,
   override,
   planRow,
+  restoreResult,
   runRow,
   segmentList,
   segmentOverview,
+  startedRun,
   statsRow,
 } from '../../shared/api/schemas.ts';
 
@@ -25,3 +27,5 @@ export type Run = z.infer<typeof runRow>;
 export type KillSwitch = z.infer<typeof killSwitch>;
 export type ErrorBody = z.infer<typeof errorBody>;
 export type GapEpisode = z.infer<typeof gapEpisode>;
+export type StartedRun = z.infer<typeof startedRun>;
+export type RestoreResult = z.infer<typeof restoreResult>;

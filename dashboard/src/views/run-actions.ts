@@ -2,25 +2,7 @@ import { announce, confirmDialog, h } from '../dom.ts';
 import { day, parseInputDate } from '../format.ts';
 import { fill } from '../i18n.ts';
 import { messageOf, page, term } from '../page.ts';
-
-/** What POST /api/orchestration/runs and /api/orchestration/restores answer. */
-interface StartedRun {
-  readonly date: string;
-  readonly execution_id: string;
-}
-interface RestoreResult {
-  readonly date: string;
-  readonly dry_run: boolean;
-  readonly restored: number;
-  readonly skipped: number;
-  readonly failed: number;
-  readonly segments: readonly {
-    code: string;
-    status: string;
-    explanation: string;
-    error_message: string | null;
-  }[];
-}
+import type { RestoreResult, StartedRun } from '../types.ts';
 
 // The last restore's outcome per segment, shown again after the view is drawn anew.
 let lastRestore: RestoreResult | undefined;

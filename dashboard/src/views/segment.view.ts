@@ -239,7 +239,12 @@ export async function segmentView(id: string): Promise<HTMLElement> {
             {},
             h('td', { 'data-field': 'date' }, day(d.date, language)),
             h('td', {}, h('span', { class: `status ${d.status}` }, term(d.status))),
-            h('td', { class: 'num' }, `${euros(d.old_value, language)} → ${euros(d.new_value, language)}`),
+            h(
+              'td',
+              { class: 'num' },
+              `${euros(d.old_value, language)} → ${euros(d.new_value, language)}`,
+              campaignChanges(d),
+            ),
             h(
               'td',
               { class: 'explanation', 'data-field': 'explanation' },
@@ -249,6 +254,25 @@ export async function segmentView(id: string): Promise<HTMLElement> {
         ),
         t.noDecisions,
         t.decisions,
+      ),
+    ),
+  );
+}
+
+/** A decision over several campaign budgets: each one's own move and account, a failed one marked. */
+function campaignChanges(d: Decision): HTMLElement | null {
+  const { t, language } = page;
+  if (d.changes.length < 2) return null;
+  return h(
+    'ul',
+    { class: 'campaign-changes', 'aria-label': t.budget },
+    ...d.changes.map((c) =>
+      h(
+        'li',
+        { class: c.error_message ? 'failed' : '' },
+        `${fill(t.campaignChange, { campaign: c.campaign_id, account: c.customer_id })}: `,
+        `${euros(c.old_value, language)} → ${euros(c.new_value, language)}`,
+        c.error_message ? ` (${term('failed')})` : '',
       ),
     ),
   );

@@ -140,9 +140,21 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', 
     await page.close();
   });
 
-  it("draws a segment's charts and its decision log", async () => {
+  it("draws a segment's charts and its decision log, each campaign budget of a decision under it", async () => {
     const [segment] = (await segmentsFromApi()).filter((s) => s.latest_plan);
     if (!segment) throw new Error('No planned segment.');
+    // The night's decision as if the segment had a campaign in each of two accounts, one refused.
+    const [logged] = await db.query<{ id: string }>(
+      `select id from public.channel_orchestration_log where segment_id = $1 and date = '2026-11-24'`,
+      [segment.id],
+    );
+    await db.query('delete from public.lfi_budget_changes where log_id = $1', [logged?.id]);
+    await db.query(
+      `insert into public.lfi_budget_changes (log_id, customer_id, campaign_id, budget_id, old_value, new_value, error_message)
+       values ($1, '1234567890', '501', '7501', 30.00, 36.00, null),
+              ($1, '9876543210', '502', '7502', 20.00, 24.00, 'BUDGET_IN_USE_BY_EXPERIMENT')`,
+      [logged?.id],
+    );
     const page = await open(`#/segment/${segment.id}`);
     await page.locator('.chart canvas').first().waitFor();
     const canvases = page.locator('.chart canvas');
@@ -151,6 +163,13 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', 
     expect(box?.width).toBeGreaterThan(200);
     expect(box?.height).toBeGreaterThan(100);
     expect(await page.locator('table.decisions tbody tr').count()).toBeGreaterThan(0);
+    const parts = page.locator('table.decisions ul.campaign-changes li');
+    // Intl puts a no-break space after the euro sign.
+    expect((await parts.allTextContents()).map((text) => text.replace(/\s/g, ' '))).toEqual([
+      'campagne 501 (account 1234567890): € 30,00 → € 36,00',
+      'campagne 502 (account 9876543210): € 20,00 → € 24,00 (mislukt)',
+    ]);
+    expect(await page.locator('table.decisions ul.campaign-changes li.failed').count()).toBe(1);
     await page.screenshot({ path: `${screenshots}segment.png`, fullPage: true });
     await page.close();
   });
