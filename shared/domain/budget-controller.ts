@@ -419,7 +419,6 @@ function describeModel(model: ResponseModel, budgetEuros: number): string {
 
 const LIMIT_SIGNAL_DAYS = 3;
 
-/** The direction of the last budget change: the budget in force on the run date vs the day before. */
 /** Days after a move in which going back on it takes a full standard error. */
 const REVERSAL_DAYS = 4;
 
@@ -434,6 +433,7 @@ function recentMove(history: readonly SegmentDay[], days: number): number {
   return 0;
 }
 
+/** The direction of the last budget change: the budget in force on the run date vs the day before. */
 function lastMove(history: readonly SegmentDay[]): number {
   const today = history.at(-1)?.budgetMicros;
   const before = history.at(-2)?.budgetMicros;

@@ -96,9 +96,9 @@ export function spendAtMarginalCost(model: ResponseModel, maxEuros: number): num
 /**
  * Fits the scale from the segment's days (oldest first, ending at the run date) and a prior
  * cost per lead (euros). Days without spend carry no information about the response and are
- * left out, as are days with no leads where the first fit expected at least 5 (a Poisson count
- * of 0 then has a chance below 1%: a tracking outage, not a market). Returns null when no day
- * is usable.
+ * left out, as are days with no leads where the first fit and the noise the days show give a day
+ * without leads a chance below 1% (a tracking outage, not a market). Returns null when no day is
+ * usable.
  *
  * Feedback: a shift in level (a cost shock, a new competitor) is weighed, not tested. Every
  * split of the days into before and after is a hypothesis "the level moved then", with its prior
@@ -135,13 +135,29 @@ export function fitResponseModel(
   const priorScale = meanSpend / priorCostPerLeadEuros / meanSpend ** elasticity;
   const prior = { shape: priorLeads, rate: priorLeads / priorScale };
   const firstScale = posterior(prior, totals(withSpend, 1)).mean;
-  const usable = withSpend.filter((day) => day.leads > 0 || firstScale * day.driver < 5);
+  // A day without a single lead is an outage only where the noise the days show makes one that
+  // unlikely: dropping the zeros that noisy counts do produce would bias every level upward.
+  const noise = overdispersion(withSpend, firstScale);
+  const usable = withSpend.filter(
+    (day) => day.leads > 0 || chanceOfNoLeads(firstScale * day.driver, noise) >= OUTAGE_CHANCE,
+  );
   if (usable.length === 0) return null;
 
   const all = totals(usable, 1);
   const dispersion = overdispersion(usable, all.leads / all.driver);
   const level = levelFit(usable, prior, dispersion, changeRate);
   return { scale: level.mean, elasticity, relativeError: level.relativeError, dispersion };
+}
+
+/** Below this chance of a day without leads, such a day is taken for a tracking outage. */
+const OUTAGE_CHANCE = 0.01;
+
+/**
+ * The chance of a day without leads at `mean` leads expected: Poisson for a dispersion of 1, else
+ * the negative binomial of that variance-to-mean ratio, (1/dispersion)^(mean/(dispersion − 1)).
+ */
+function chanceOfNoLeads(mean: number, dispersion: number): number {
+  return dispersion <= 1 ? Math.exp(-mean) : dispersion ** (-mean / (dispersion - 1));
 }
 
 /** A day spent this far from today's level in log terms (about ±30%) counts 61%, twice as far 14%. */

@@ -94,4 +94,21 @@ describe('the response model', () => {
     expect(Number.isFinite(model.scale)).toBe(true);
     expect(Number.isFinite(model.relativeError)).toBe(true);
   });
+
+  it('keeps the days without leads that noisy counts produce, so its level is not biased upward', () => {
+    // Six leads a day on average, but counts that swing from 0 to 12 (variance ≈ 3× the mean):
+    // a day without leads happens here every few days and is market, not a tracking outage.
+    const swings = [0, 12, 6, 9, 3, 12, 0, 6, 9, 3, 6, 12, 0, 6];
+    const history = days([{ days: 28, spendEuros: 100, leads: (day) => swings[day % swings.length] ?? 0 }]);
+    const mean = history.reduce((sum, day) => sum + day.leads, 0) / history.length;
+    const model = fitResponseModel(history, 100 / mean, settings);
+    expect(model.dispersion).toBeGreaterThan(2);
+    expect(expectedLeads(model, 100) / mean).toBeCloseTo(1, 1);
+  });
+
+  it('still leaves out a day without leads where steady counts make one all but impossible', () => {
+    const history = days([{ days: 28, spendEuros: 100, leads: (day) => (day === 20 ? 0 : 8) }]);
+    const model = fitResponseModel(history, 12.5, settings);
+    expect(expectedLeads(model, 100)).toBeCloseTo(8, 0);
+  });
 });
