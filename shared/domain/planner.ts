@@ -25,18 +25,18 @@ export interface PlanInput {
 }
 
 export interface SegmentPlan {
-  readonly segment_id: string;
+  readonly segmentId: string;
   readonly date: IsoDate;
-  readonly capacity_total_leads: number;
-  readonly target_utilization: number;
-  readonly target_leads_per_day: number;
-  readonly target_source: 'capacity' | 'override';
-  readonly override_id: string | null;
-  readonly actual_leads: number;
+  readonly capacityTotalLeads: number;
+  readonly targetUtilization: number;
+  readonly targetLeadsPerDay: number;
+  readonly targetSource: 'capacity' | 'override';
+  readonly overrideId: string | null;
+  readonly actualLeads: number;
   /** Average leads a day over the recent window, 2 decimals: what the gap is measured on. */
-  readonly recent_leads_per_day: number;
-  readonly lead_gap: number;
-  readonly lead_gap_percentage: number;
+  readonly recentLeadsPerDay: number;
+  readonly leadGap: number;
+  readonly leadGapPercentage: number;
 }
 
 /**
@@ -47,7 +47,7 @@ export interface SegmentPlan {
  * target of 0.80 a day, not 0), computed in integer hundredths × thousandths so that 10 × 0.8 is
  * exactly 8; an active override replaces it (an override of 0 is a real target).
  * The gap is the one the controller acts on: target − the recent average (7 days by default),
- * not one noisy day. lead_gap_percentage = gap / target × 100, rounded half away from zero to 2
+ * not one noisy day. leadGapPercentage = gap / target × 100, rounded half away from zero to 2
  * decimals; with a target of 0 it is 0 when there were no leads either and −100 otherwise (the
  * gap is all surplus, and a finite number keeps the numeric(8, 2) column and the charts sane).
  */
@@ -78,17 +78,17 @@ export function planSegment(input: PlanInput): SegmentPlan | null {
   const gapHundredths = targetHundredths - recentHundredths;
 
   return {
-    segment_id: input.segmentId,
+    segmentId: input.segmentId,
     date: input.date,
-    capacity_total_leads: capacityHundredths / 100,
-    target_utilization: utilizationThousandths / 1000,
-    target_leads_per_day: targetHundredths / 100,
-    target_source: override ? 'override' : 'capacity',
-    override_id: override ? override.id : null,
-    actual_leads: input.actualLeads,
-    recent_leads_per_day: recentHundredths / 100,
-    lead_gap: gapHundredths / 100,
-    lead_gap_percentage: gapPercentage(gapHundredths, targetHundredths),
+    capacityTotalLeads: capacityHundredths / 100,
+    targetUtilization: utilizationThousandths / 1000,
+    targetLeadsPerDay: targetHundredths / 100,
+    targetSource: override ? 'override' : 'capacity',
+    overrideId: override ? override.id : null,
+    actualLeads: input.actualLeads,
+    recentLeadsPerDay: recentHundredths / 100,
+    leadGap: gapHundredths / 100,
+    leadGapPercentage: gapPercentage(gapHundredths, targetHundredths),
   };
 }
 

@@ -39,7 +39,21 @@ export async function loadPlanInputs(db: Database, date: string, recentDays: num
   }));
 }
 
-/** Stores the date's plans (one row per segment, replacing earlier ones of the date). */
+/** Stores the date's plans (one `lead_segment_plans` row per segment, replacing earlier ones of the date). */
 export async function savePlans(db: Database, date: string, plans: readonly SegmentPlan[]): Promise<void> {
-  await savePlansFn.call(db, { p_date: date, p_plans: plans });
+  await savePlansFn.call(db, {
+    p_date: date,
+    p_plans: plans.map((plan) => ({
+      segment_id: plan.segmentId,
+      capacity_total_leads: plan.capacityTotalLeads,
+      target_utilization: plan.targetUtilization,
+      target_leads_per_day: plan.targetLeadsPerDay,
+      target_source: plan.targetSource,
+      override_id: plan.overrideId,
+      actual_leads: plan.actualLeads,
+      recent_leads_per_day: plan.recentLeadsPerDay,
+      lead_gap: plan.leadGap,
+      lead_gap_percentage: plan.leadGapPercentage,
+    })),
+  });
 }

@@ -17,14 +17,14 @@ export function runPlanStep(runtime: Runtime, input: StepInput): Promise<StepInp
     const plans = planSegments(await loadPlanInputs(runtime.db, input.date, recentDays));
     await savePlans(runtime.db, input.date, plans);
     runtime.metrics.add('SegmentsPlanned', plans.length);
-    for (const plan of plans) runtime.metrics.add('GapPercent', plan.lead_gap_percentage);
+    for (const plan of plans) runtime.metrics.add('GapPercent', plan.leadGapPercentage);
     const alerts = await trackGapAlerts(runtime, input, settings.gapAlerts);
     return {
       segments_planned: plans.length,
-      overrides_used: plans.filter((plan) => plan.target_source === 'override').length,
-      target_total: Math.round(plans.reduce((sum, plan) => sum + plan.target_leads_per_day, 0) * 100) / 100,
-      actual_total: plans.reduce((sum, plan) => sum + plan.actual_leads, 0),
-      segments_below_target: plans.filter((plan) => plan.lead_gap > 0).length,
+      overrides_used: plans.filter((plan) => plan.targetSource === 'override').length,
+      target_total: Math.round(plans.reduce((sum, plan) => sum + plan.targetLeadsPerDay, 0) * 100) / 100,
+      actual_total: plans.reduce((sum, plan) => sum + plan.actualLeads, 0),
+      segments_below_target: plans.filter((plan) => plan.leadGap > 0).length,
       ...alerts,
     };
   });
