@@ -87,7 +87,7 @@ export function budgetParts(change: SegmentChange): BudgetPart[] {
   }));
 }
 
-/** What became of a change: each part with its error (null when it landed), and the first error. */
+/** What became of a change: each part with its error (null when it landed), and all of them in a line. */
 export interface ChangeOutcome<T> {
   readonly change: T;
   readonly parts: readonly { readonly part: BudgetPart; readonly error: string | null }[];

@@ -71,14 +71,11 @@ export async function restoreNight(
       : [],
   );
   const outcomes = await applySegmentChanges(runtime, restores, dryRun);
-  const sent = new Map(outcomes.map((outcome) => [outcome.change.plan, outcome]));
-  const errors = new Map<RestorePlan, string | null>(
-    outcomes.map(({ change, error }) => [change.plan, error]),
-  );
+  const sent = new Map<RestorePlan, (typeof outcomes)[number]>(outcomes.map((o) => [o.change.plan, o]));
   const rowOf = new Map(night.map((row) => [row.segment_id, row]));
   const logged = restores.map(({ plan }) => {
     const row = rowOf.get(plan.segmentId);
-    const error = errors.get(plan) ?? null;
+    const error = sent.get(plan)?.error ?? null;
     return logRow({
       segmentId: plan.segmentId,
       planId: row?.plan_id ?? null,
@@ -98,7 +95,11 @@ export async function restoreNight(
     message: `restore of ${date}${dryRun ? ' (dry run)' : ''}: ${logged.length} of ${plans.length} budget(s) put back`,
     context: { date, dryRun },
   });
-  return { date, dryRun, segments: plans.map((plan) => outcomeOf(plan, errors.get(plan) ?? null, dryRun)) };
+  return {
+    date,
+    dryRun,
+    segments: plans.map((plan) => outcomeOf(plan, sent.get(plan)?.error ?? null, dryRun)),
+  };
 }
 
 function outcomeOf(plan: RestorePlan, error: string | null, dryRun: boolean): RestoreOutcome {
