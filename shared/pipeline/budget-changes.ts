@@ -56,42 +56,49 @@ export async function segmentBudgets(
   );
 }
 
-/** A segment's new total budget, spread over its distinct budgets as they stand. */
-export interface SegmentChange {
-  readonly segmentId: string;
-  readonly budgets: readonly CampaignBudget[];
-  readonly newMicros: Micros;
-}
-
 /** One budget of a segment's change: what the ads channel is sent, and the amount it had. */
 export interface BudgetPart {
   readonly change: BudgetChange;
   readonly oldAmountMicros: Micros;
 }
 
-/** A change's parts: the new total split over the segment's budgets in proportion to them. */
-export function budgetParts(change: SegmentChange): BudgetPart[] {
-  const amounts = splitBudget(
-    change.budgets.map((b) => b.amountMicros),
-    change.newMicros,
-  );
-  return change.budgets.map((b, i) => ({
-    change: {
-      customerId: b.customerId,
-      campaignId: b.campaignId,
-      budgetId: b.budgetId,
-      segmentId: change.segmentId,
-      newAmountMicros: amounts[i] ?? 0,
-    },
-    oldAmountMicros: b.amountMicros,
-  }));
+/** A part once sent: its error, null when it landed. */
+export type SentPart = BudgetPart & { readonly error: string | null };
+
+/** A segment's change: its new total split over its distinct budgets in proportion to them. */
+export interface SegmentChange {
+  readonly segmentId: string;
+  readonly parts: readonly BudgetPart[];
 }
 
-/** What became of a change: each part with its error (null when it landed), and all of them in a line. */
+export function segmentChange(
+  segmentId: string,
+  budgets: readonly CampaignBudget[],
+  newMicros: Micros,
+): SegmentChange {
+  const amounts = splitBudget(
+    budgets.map((b) => b.amountMicros),
+    newMicros,
+  );
+  return {
+    segmentId,
+    parts: budgets.map((b, i) => ({
+      change: {
+        customerId: b.customerId,
+        campaignId: b.campaignId,
+        budgetId: b.budgetId,
+        segmentId,
+        newAmountMicros: amounts[i] ?? 0,
+      },
+      oldAmountMicros: b.amountMicros,
+    })),
+  };
+}
+
+/** What became of a change: each part with its error, and all of them in a line (null when every part landed). */
 export interface ChangeOutcome<T> {
   readonly change: T;
-  readonly parts: readonly { readonly part: BudgetPart; readonly error: string | null }[];
-  /** Null when every part landed; else the parts' errors in one line. */
+  readonly parts: readonly SentPart[];
   readonly error: string | null;
 }
 
@@ -104,9 +111,8 @@ export async function applySegmentChanges<T extends SegmentChange>(
   changes: readonly T[],
   validateOnly: boolean,
 ): Promise<ChangeOutcome<T>[]> {
-  const perChange = changes.map((change) => ({ change, parts: budgetParts(change) }));
   const byAccount = Map.groupBy(
-    perChange.flatMap(({ parts }) => parts.map((part) => part.change)),
+    changes.flatMap(({ parts }) => parts.map((part) => part.change)),
     (part) => part.customerId,
   );
   const outcomes = new Map<BudgetChange, string | null>();
@@ -124,10 +130,10 @@ export async function applySegmentChanges<T extends SegmentChange>(
       }
     }),
   );
-  return perChange.map(({ change, parts }) => {
-    const settled = parts.map((part) => ({ part, error: outcomes.get(part.change) ?? null }));
-    const errors = settled.flatMap(({ error }) => (error === null ? [] : [error]));
-    return { change, parts: settled, error: errors.length ? errors.join('; ') : null };
+  return changes.map((change) => {
+    const parts = change.parts.map((part) => ({ ...part, error: outcomes.get(part.change) ?? null }));
+    const errors = parts.flatMap(({ error }) => (error === null ? [] : [error]));
+    return { change, parts, error: errors.length ? errors.join('; ') : null };
   });
 }
 

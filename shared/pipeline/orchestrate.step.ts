@@ -8,7 +8,7 @@ import {
 } from '../domain/orchestration-rules.ts';
 import { runModeFor } from '../domain/run-dates.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { applySegmentChanges, budgetParts, type SegmentBudgets, segmentBudgets } from './budget-changes.ts';
+import { applySegmentChanges, type SegmentBudgets, segmentBudgets, segmentChange } from './budget-changes.ts';
 import {
   changeMetrics,
   controllerInputOf,
@@ -87,14 +87,13 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
         rows.push(decisionLogRow(candidate.row, decision, 'skipped'));
         return [];
       }
-      const change = {
-        candidate,
-        decision,
-        segmentId: candidate.row.segment_id,
-        budgets: candidate.now.budgets,
-        newMicros: decision.newMicros,
-      };
-      return [{ ...change, parts: budgetParts(change).map((part) => ({ part })), error: null }];
+      return [
+        {
+          candidate,
+          decision,
+          ...segmentChange(candidate.row.segment_id, candidate.now.budgets, decision.newMicros),
+        },
+      ];
     });
 
     const unsent = unsentStatus(mode, input.dryRun);
@@ -105,7 +104,7 @@ export function runOrchestrateStep(runtime: Runtime, input: StepInput): Promise<
       const decided = [
         ...rows,
         ...changes.map((c) => {
-          const sent = checked.get(c) ?? c;
+          const sent = checked.get(c) ?? { parts: c.parts, error: null };
           return decisionLogRow(c.candidate.row, c.decision, sent.error ? 'failed' : 'dry_run', sent);
         }),
       ];

@@ -187,7 +187,7 @@ export type LogEntry = LogReason & {
   /** By default from the amounts; an adopted budget is `no_change` whatever it moved by. */
   readonly actionType?: string;
   /** The campaign budgets the decision sends (or would send), each with its error once sent. */
-  readonly parts?: readonly { readonly part: BudgetPart; readonly error?: string | null }[];
+  readonly parts?: readonly (BudgetPart & { readonly error?: string | null })[];
 };
 
 export function logRow(entry: LogEntry): LogRow {
@@ -211,13 +211,13 @@ export function logRow(entry: LogEntry): LogRow {
     reason_code: entry.reason?.code ?? null,
     reason_params: entry.reason?.params ?? null,
     error_message: entry.errorMessage ?? null,
-    changes: (entry.parts ?? []).map(({ part, error }) => ({
+    changes: (entry.parts ?? []).map((part) => ({
       customer_id: part.change.customerId,
       campaign_id: part.change.campaignId,
       budget_id: part.change.budgetId,
       old_value: eurosFromMicros(part.oldAmountMicros),
       new_value: eurosFromMicros(part.change.newAmountMicros),
-      error_message: error ?? null,
+      error_message: part.error ?? null,
     })),
   };
 }

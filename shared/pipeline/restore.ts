@@ -3,7 +3,7 @@ import { planRestores, type RestorePlan } from '../domain/restore-rules.ts';
 import { runDateProblem } from '../domain/run-dates.ts';
 import { InputError } from '../runtime/errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { applySegmentChanges, segmentBudgets } from './budget-changes.ts';
+import { applySegmentChanges, segmentBudgets, segmentChange } from './budget-changes.ts';
 import { logRow, recordDecisions } from './orchestration.repository.ts';
 import { loadNightChanges } from './restore.repository.ts';
 import { loadRunSettings } from './settings.repository.ts';
@@ -63,9 +63,7 @@ export async function restoreNight(
       ? [
           {
             plan,
-            segmentId: plan.segmentId,
-            budgets: budgets.get(plan.segmentId)?.budgets ?? [],
-            newMicros: plan.newMicros,
+            ...segmentChange(plan.segmentId, budgets.get(plan.segmentId)?.budgets ?? [], plan.newMicros),
           },
         ]
       : [],
