@@ -128,8 +128,8 @@ export function createScenarioMarket(
     }
     const budgetMicros = budgets.get(segment.code) ?? 0;
     const conditions = { weekdayFactor: worldDay.weekdayFactor, costFactor: worldDay.costFactor };
-    const expected = expectedDay(segment.economics, conditions, budgetMicros);
-    const best = expectedDay(segment.economics, conditions, maxBudgetMicros);
+    const expected = expectedDay(segment.economics, conditions, budgetMicros, segment.costNoise);
+    const best = expectedDay(segment.economics, conditions, maxBudgetMicros, segment.costNoise);
     const ceiling = segment.economics.demandCeilingLeadsPerDay * worldDay.weekdayFactor;
     const random = randomFor(world.seed, world.name, segment.code, worldDay.date, 'day');
     const pace = uniform(random, PACE.min, PACE.max);

@@ -60,9 +60,10 @@ describe.skipIf(!chromiumPath)('the dashboard runs yesterday now and restores a 
     await page.getByRole('button', { name: 'Gisteren nu draaien' }).waitFor();
     return page;
   };
-  const confirmAndRead = async (page: Page, kind: 'ok' | 'error') => {
+  // `saying` names the message awaited: an earlier toast may still be on screen when the next one is due.
+  const confirmAndRead = async (page: Page, kind: 'ok' | 'error', saying?: RegExp) => {
     await page.locator('dialog[open] button[data-confirm]').click();
-    const toast = page.locator(`#toast.${kind}`);
+    const toast = page.locator(`#toast.${kind}`, saying ? { hasText: saying } : {});
     await toast.waitFor();
     return (await toast.textContent()) ?? '';
   };
@@ -123,7 +124,7 @@ describe.skipIf(!chromiumPath)('the dashboard runs yesterday now and restores a 
 
     await page.locator('form.restore-form').getByLabel('Nacht van').fill('24-11-2026');
     await page.locator('form.restore-form').getByRole('button', { name: 'Terugzetten' }).click();
-    const said = await confirmAndRead(page, 'ok');
+    const said = await confirmAndRead(page, 'ok', /^Nacht van /);
     const restored = Number(/: (\d+) budget\(ten\) teruggezet/.exec(said)?.[1]);
     const skipped = Number(/(\d+) overgeslagen/.exec(said)?.[1]);
     expect(restored).toBeGreaterThan(0);

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { gaussian, randomFor, uniform } from '../../../shared/ads/simulated-random.ts';
 import {
   absorbableSpendMicros,
   expectedDay,
   leadsForSpend,
+  lognormalFactor,
   lostImpressionShare,
   marketDay,
+  PACE,
   type SegmentEconomics,
   softCap,
 } from '../../../shared/simulation/market-model.ts';
@@ -84,7 +87,7 @@ describe('the scenario market model', () => {
 
   it('stops spending where demand runs out: spend stops growing and no impressions are lost to the budget', () => {
     const absorbable = absorbableSpendMicros(painters, weekday);
-    const atAbsorbable = expectedDay(painters, weekday, Math.ceil(absorbable / 0.96 / 10_000) * 10_000);
+    const atAbsorbable = expectedDay(painters, weekday, Math.ceil(absorbable / PACE.min / 10_000) * 10_000);
     const farAbove = expectedDay(painters, weekday, euros(1_000));
 
     expect(absorbable).toBeLessThan(euros(1_000));
@@ -109,6 +112,27 @@ describe('the scenario market model', () => {
 
     expect(below.spendAboveCeilingMicros / below.spendMicros).toBeLessThan(0.01);
     expect(above.spendAboveCeilingMicros / above.spendMicros).toBeGreaterThan(0.2);
+  });
+
+  it('expects the leads a noisy market gives on average, not those at its average cost', () => {
+    // The mean of many realized days (cost noise of log-σ 0.35, pace uniform) is the expectation.
+    const sigma = 0.35;
+    const random = randomFor('expected-day', 11);
+    const draws = 100_000;
+    for (const budget of [euros(80), euros(400)]) {
+      let leads = 0;
+      for (let i = 0; i < draws; i++) {
+        const noise = lognormalFactor(sigma, gaussian(random));
+        const pace = uniform(random, PACE.min, PACE.max);
+        leads += marketDay(painters, { ...weekday, costFactor: noise }, budget, pace).leads;
+      }
+      const expected = expectedDay(painters, weekday, budget, sigma).leads;
+      expect(expected / (leads / draws)).toBeCloseTo(1, 2);
+    }
+    // At €80 the curve is far from the ceiling: noise adds about e(1 + e)σ²/2 ≈ 7%.
+    expect(expectedDay(painters, weekday, euros(80), sigma).leads).toBeGreaterThan(
+      1.05 * expectedDay(painters, weekday, euros(80)).leads,
+    );
   });
 
   it('buys nothing with no budget', () => {
