@@ -18,7 +18,6 @@ import {
   expectedLeads,
   fitResponseModel,
   marginalCostPerLead,
-  type ResponseModel,
   type SegmentDay,
   spendAtMarginalCost,
   spendFor,
@@ -368,9 +367,18 @@ function modelRule(
     desired = current;
   }
 
-  const notes: string[] = [`model ${describeModel(model, current / MICROS_PER_EURO)}`];
+  // The model at today's budget: the leads the spend that budget buys brings (a budget is spent
+  // `spendPerBudget` over), what each costs on average, and what one more would cost.
+  const at = Math.max(current / MICROS_PER_EURO, 1);
+  const atSpend = at * spendPerBudget;
+  const atLeads = expectedLeads(model, atSpend);
+  const atMarginal = marginalCostPerLead(model, atSpend);
+  const economicBudget = economicSpend / spendPerBudget;
+  const notes: string[] = [
+    `model ${atLeads.toFixed(1)} leads/day at ${euros(at)} (${euros(atSpend / atLeads)} each, next ${euros(atMarginal)})`,
+  ];
   if (reasons.includes('max_marginal_cost') && maxMarginal !== null)
-    notes.push(`a lead earns ${euros(maxMarginal)}, so at most ${euros(economicSpend)}/day`);
+    notes.push(`a lead earns ${euros(maxMarginal)}, so at most ${euros(economicBudget)}/day`);
   else notes.push(`target needs ${euros(neededSpend / spendPerBudget)}/day`);
   if (reasons.includes('not_budget_limited'))
     notes.push(
@@ -383,17 +391,15 @@ function modelRule(
     );
   if (reasons.includes('within_margin'))
     notes.push(`within the model's margin ±${Math.round(margin * 100)}%`);
-  const at = Math.max(current / MICROS_PER_EURO, 1);
-  const atLeads = expectedLeads(model, at);
   const facts: ReasonParams = {
     ...gapFacts,
     model_leads_per_day: atLeads,
     model_budget: at,
-    model_cost_per_lead: at / atLeads,
-    model_marginal_cost: marginalCostPerLead(model, at),
+    model_cost_per_lead: atSpend / atLeads,
+    model_marginal_cost: atMarginal,
     needed_budget: neededSpend / spendPerBudget,
     ...(maxMarginal !== null && Number.isFinite(economicSpend)
-      ? { lead_value: maxMarginal, economic_budget: economicSpend }
+      ? { lead_value: maxMarginal, economic_budget: economicBudget }
       : {}),
     ...(lostShare !== undefined ? { lost_share_percent: Math.round(lostShare * 100) } : {}),
     ...(utilization !== undefined ? { utilization_percent: Math.round(utilization * 100) } : {}),
@@ -408,13 +414,6 @@ function modelRule(
     marginalCostAt: (budgetMicros) =>
       marginalCostPerLead(model, (budgetMicros / MICROS_PER_EURO) * spendPerBudget),
   };
-}
-
-/** "1 lead per €23.40 at €400/day": the model's average cost per lead at the current budget. */
-function describeModel(model: ResponseModel, budgetEuros: number): string {
-  const at = Math.max(budgetEuros, 1);
-  const leads = expectedLeads(model, at);
-  return `${leads.toFixed(1)} leads/day at ${euros(at)} (${euros(at / leads)} each, next ${euros(marginalCostPerLead(model, at))})`;
 }
 
 const LIMIT_SIGNAL_DAYS = 3;

@@ -70,6 +70,24 @@ describe('the default controller', () => {
     );
   });
 
+  it('reads the model at what today’s budget spends: a budget spent at 90% buys the leads of 90% of it', () => {
+    // 28 days spending €360 of a €400 budget for 18 leads (€20 each): at €400 the model expects 18.
+    const decision = decideOne(
+      segment({
+        segmentId: 'a',
+        targetLeadsPerDay: 18,
+        recentLeadsPerDay: 18,
+        leadsOnDate: 18,
+        history: days(28, 360, 18, { budgetMicros: 400 * EURO }),
+      }),
+    );
+    expect(decision.reason.params.model_budget).toBe(400);
+    expect(decision.reason.params.needed_budget).toBeCloseTo(400, 6);
+    expect(decision.reason.params.model_leads_per_day).toBeCloseTo(18, 6);
+    expect(decision.reason.params.model_cost_per_lead).toBeCloseTo(20, 6);
+    expect(decision.explanation).toMatch(/^no change: model 18\.0 leads\/day at €400 \(€20\.00 each/);
+  });
+
   it('holds a budget within the model’s margin instead of chasing noise', () => {
     const decision = decideOne(segment({ segmentId: 'a', targetLeadsPerDay: 20.5, recentLeadsPerDay: 19.4 }));
     expect(decision).toMatchObject({ newMicros: 400 * EURO, action: 'none' });
