@@ -22,6 +22,8 @@ const bench: Bench = async () => {
   const scenarios = await loadScenarios(library);
   const rows: { scenario: string; metrics: SegmentMetrics[] }[] = [];
   const series: SimulationSeries[][] = controllers.map(() => []);
+  /** Per controller, the spend on segments whose target is out of reach (in range or in value). */
+  const unreachableSpend = controllers.map(() => 0);
   for (const scenario of scenarios) {
     const metrics: SegmentMetrics[] = [];
     for (const [i, controller] of controllers.entries()) {
@@ -29,7 +31,11 @@ const bench: Bench = async () => {
       const run = await runScenario(scenario, { controller });
       progress(`${scenario.name} (${controller}): ${((performance.now() - started) / 1000).toFixed(1)} s`);
       series[i]?.push(run.series);
-      metrics.push(simulationMetrics(run.series).overall);
+      const judged = simulationMetrics(run.series);
+      metrics.push(judged.overall);
+      unreachableSpend[i] =
+        (unreachableSpend[i] ?? 0) +
+        judged.segments.filter((m) => m.unreachable).reduce((sum, m) => sum + m.spendMicros, 0);
     }
     rows.push({ scenario: scenario.name, metrics });
   }
@@ -71,6 +77,25 @@ const bench: Bench = async () => {
   });
   const [ours, plan] = overall;
   if (ours && plan) results.push(...againstPlan(ours, plan));
+  const won = rows.filter(({ metrics: [a, b] }) => (a?.expectedLeadGap ?? 1) < (b?.expectedLeadGap ?? 0));
+  results.push(
+    {
+      bench: name,
+      metric: 'library: scenarios where default sets the budget closer than plan (expected-lead gap)',
+      value: won.length,
+      unit: `of ${rows.length}`,
+      target: `= ${rows.length}`,
+      pass: won.length === rows.length,
+    },
+    {
+      bench: name,
+      metric: 'library, default / plan: spend on targets out of reach',
+      value: (unreachableSpend[0] ?? 0) / (unreachableSpend[1] ?? 0),
+      unit: '×',
+      target: '< 1×',
+      pass: (unreachableSpend[0] ?? 0) < (unreachableSpend[1] ?? 0),
+    },
+  );
   results.push(
     {
       bench: name,

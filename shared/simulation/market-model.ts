@@ -165,6 +165,26 @@ const NORMAL_NODES = (() => {
   return points.map((z, i) => ({ z, weight: (densities[i] ?? 0) / total }));
 })();
 
+/**
+ * What one more lead costs (micros) where the day's curve gives `leads`: d spend / d leads on the
+ * noise-free curve (noise lowers it by a few percent), Infinity where the demand left cannot give
+ * them. Found by bisection: the capped curve has no closed-form inverse.
+ */
+export function marginalCostMicrosAt(economics: SegmentEconomics, day: DayConditions, leads: number): number {
+  const most = absorbableSpendMicros(economics, day);
+  if (!(leads > 0) || leadsForSpend(economics, day, most) <= leads) return Number.POSITIVE_INFINITY;
+  let [low, high] = [0, most];
+  for (let i = 0; i < 60; i++) {
+    const middle = (low + high) / 2;
+    if (leadsForSpend(economics, day, middle) < leads) low = middle;
+    else high = middle;
+  }
+  const step = high * 1e-4;
+  const slope =
+    (leadsForSpend(economics, day, high + step) - leadsForSpend(economics, day, high - step)) / (2 * step);
+  return slope > 0 ? 1 / slope : Number.POSITIVE_INFINITY;
+}
+
 /** A mean-one lognormal factor with log-σ `sigma` from a standard normal draw. */
 export function lognormalFactor(sigma: number, standardNormal: number): number {
   return Math.exp(sigma * standardNormal - (sigma * sigma) / 2);

@@ -96,8 +96,11 @@ export const defaultMetricLimits: MetricLimits = {
 const WITHIN = 0.1;
 const RECOVERY_HOLD_DAYS = 3;
 const WINDOW_DAYS = 7;
-/** A target counts as unreachable on a day when even the highest budget gets less than 90% of it. */
-const REACH = 0.9;
+/**
+ * A target counts as unreachable on a day when even the highest budget gets less than 90% of it,
+ * or when even 90% of it costs more at the margin than a lead earns.
+ */
+export const REACH = 0.9;
 
 export function simulationMetrics(series: SimulationSeries, options: MetricOptions = {}): SimulationMetrics {
   const warmupDays = options.warmupDays ?? series.warmupDays;
@@ -181,7 +184,8 @@ function segmentParts(
   const reachDays = counted.filter((d) => d.target > 0 && !d.outage);
   const unreachable =
     reachDays.length > 0 &&
-    reachDays.filter((d) => d.maxExpectedLeads < REACH * d.target).length > reachDays.length / 2;
+    reachDays.filter((d) => d.maxExpectedLeads < REACH * d.target || d.targetUneconomic).length >
+      reachDays.length / 2;
   const moves = counted.filter((d) => d.budgetMicros > 0).map((d) => budgetMove(d) / d.budgetMicros);
   return {
     segment,

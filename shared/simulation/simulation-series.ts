@@ -27,6 +27,8 @@ export interface SegmentDayRecord {
   /** Expected leads at the highest allowed budget: the most this day could give. */
   readonly maxExpectedLeads: number;
   readonly demandCeiling: number;
+  /** Even 90% of the target costs more at the margin than a lead earns (price × acceptance rate). */
+  readonly targetUneconomic: boolean;
   readonly spendAboveCeilingMicros: Micros;
   readonly lostImpressionShare: number;
   /** True capacity (active partners' daily capacity) and true target of the day. */

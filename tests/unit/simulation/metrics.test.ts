@@ -28,6 +28,7 @@ function day(n: number, over: Partial<SegmentDayRecord> = {}): SegmentDayRecord 
     realizedLeads: 10,
     maxExpectedLeads: 40,
     demandCeiling: 50,
+    targetUneconomic: false,
     spendAboveCeilingMicros: 0,
     lostImpressionShare: 0.3,
     capacity: 12.5,
@@ -275,19 +276,22 @@ describe('the simulation metrics', () => {
   it('says "not recovered" when the gap never closes, and "unreachable" when no budget could close it', () => {
     const stuck = days(30, (n) => ({ capacity: n >= 10 ? 25 : 12.5, target: n >= 10 ? 20 : 10 }));
     const unreachable = stuck.map((d) => ({ ...d, maxExpectedLeads: 12 }));
+    const uneconomic = stuck.map((d) => ({ ...d, targetUneconomic: d.day >= 10 }));
 
     const metrics = simulationMetrics(
       series([
         { code: 'stuck', days: stuck },
         { code: 'far', days: unreachable },
+        { code: 'dear', days: uneconomic },
       ]),
     );
 
     expect(metrics.segments.map((m) => [m.segment, m.unreachable, m.recoveries[0]?.recovery])).toEqual([
       ['stuck', false, 'not recovered'],
       ['far', true, 'unreachable'],
+      ['dear', true, 'unreachable'],
     ]);
-    expect(metrics.unreachableSegments).toEqual(['far']);
+    expect(metrics.unreachableSegments).toEqual(['far', 'dear']);
     expect(metrics.overall).toMatchObject({ notRecovered: 1, medianRecoveryDays: null });
   });
 

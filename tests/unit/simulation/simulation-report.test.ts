@@ -16,6 +16,7 @@ function day(n: number): SegmentDayRecord {
     realizedLeads: n % 3 === 0 ? 12 : 8,
     maxExpectedLeads: 30,
     demandCeiling: 40,
+    targetUneconomic: false,
     spendAboveCeilingMicros: 0,
     lostImpressionShare: 0.2,
     capacity: 12,
