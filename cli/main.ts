@@ -22,9 +22,9 @@ import { googleAdsChannel, googleAdsCredentials, type Runtime } from '../shared/
 import { parseCommandArgs, wholeNumber } from './args.ts';
 import { closeDatabase, openCliRuntime, requireSchema, requireSegments } from './database-check.ts';
 import { runNightlyLocally } from './local-state-machine.ts';
-import { describeDecisions, formatRunReport, readRunReport, summarise } from './run-report.ts';
+import { describeDecisions, formatRunReport, readRunReport, summarise, tableWidth } from './run-report.ts';
 import { simulateCommand } from './simulate.ts';
-import { formatTable } from './table.ts';
+import { formatTable, wrapText } from './table.ts';
 import { SetupError, UsageError } from './usage-error.ts';
 
 const usage = `Lead Flow Intelligence
@@ -271,6 +271,8 @@ async function runAndReport(
   json: boolean,
   out: (text: string) => void,
 ): Promise<number> {
+  // The summary of decisions grows with their reasons: it wraps at the run table's width.
+  const say = (text: string) => out(wrapText(text, tableWidth));
   const date = input.date ?? yesterday(runtime.clock.now(), runtime.config.LFI_TIME_ZONE);
   const execution = await runNightlyLocally(runtime, { date, dryRun: input.dryRun });
   const partial = execution.status === 'FAILED' && execution.error === 'PartialRun';
@@ -291,7 +293,7 @@ async function runAndReport(
     out(
       `${date} was decided already (${rows.length} segments, by an earlier run): this run changed nothing.`,
     );
-    out(`Its decisions: ${describeDecisions(rows)}`);
+    say(`Its decisions: ${describeDecisions(rows)}`);
     out(`The table: \`lfi run --date ${date} --json\`, or the dashboard (\`lfi serve\`).`);
   } else {
     out(formatRunReport(rows));
@@ -302,12 +304,12 @@ async function runAndReport(
         : `Run succeeded for ${date}${dry}: ${summary.segments} segments, ${summary.target} leads targeted, ${summary.actual} arrived.`,
     );
     const mode = runModeFor(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE);
-    if (input.dryRun) out(`Dry run, nothing sent: ${describeDecisions(rows)}`);
+    if (input.dryRun) say(`Dry run, nothing sent: ${describeDecisions(rows)}`);
     else if (mode === 'history')
-      out(
+      say(
         `Decided, not sent (${date} is not the latest business day, so no live budget changed): ${describeDecisions(rows)}`,
       );
-    else out(describeDecisions(rows));
+    else say(describeDecisions(rows));
   }
   return execution.status === 'SUCCEEDED' ? 0 : 1;
 }

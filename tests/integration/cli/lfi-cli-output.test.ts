@@ -98,7 +98,8 @@ describe('lfi output a person reads', () => {
       `^${lowered} budgets? lowered, ${raised} raised, ${alone} left alone(: [a-z0-9 ,'’]+)?\\.$`,
       'm',
     );
-    expect(start.stdout).toMatch(sentence);
+    // The sentence wraps at 120 columns, its continuation indented by two.
+    expect(start.stdout.replace(/\n {2}/g, ' ')).toMatch(sentence);
     expect(start.stdout).not.toMatch(/decisions \{/);
   });
 
