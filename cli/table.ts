@@ -25,7 +25,7 @@ export function wrapText(text: string, width: number): string {
     .flatMap((line) => {
       const lines: string[] = [];
       let rest = line;
-      while ([...rest].length > width) {
+      while (rest.length > width) {
         const at = rest.lastIndexOf(' ', width);
         if (at <= 2) break;
         lines.push(rest.slice(0, at));

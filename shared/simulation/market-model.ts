@@ -147,11 +147,11 @@ export function expectedDay(
   };
 }
 
-/** The pace's uniform distribution, by the midpoints of eight equal slices. */
-const PACE_NODES = Array.from({ length: 8 }, (_, i) => PACE.min + ((i + 0.5) / 8) * (PACE.max - PACE.min));
+/** The pace's uniform distribution, by the midpoints of four equal slices (leads ∝ pace^e is nearly flat). */
+const PACE_NODES = Array.from({ length: 4 }, (_, i) => PACE.min + ((i + 0.5) / 4) * (PACE.max - PACE.min));
 
 /**
- * A standard normal as weighted points: the trapezoid rule on ±6σ in steps of σ/8, weights
+ * A standard normal as weighted points: the trapezoid rule on ±6σ in steps of σ/4, weights
  * normalised (for a smooth integrand under a Gaussian it is accurate far beyond what is needed
  * here). Without noise, the single point 0.
  */
@@ -159,7 +159,7 @@ function noiseNodes(sigma: number): readonly { z: number; weight: number }[] {
   return sigma > 0 ? NORMAL_NODES : [{ z: 0, weight: 1 }];
 }
 const NORMAL_NODES = (() => {
-  const points = Array.from({ length: 97 }, (_, i) => (i - 48) / 8);
+  const points = Array.from({ length: 49 }, (_, i) => (i - 24) / 4);
   const densities = points.map((z) => Math.exp((-z * z) / 2));
   const total = densities.reduce((a, b) => a + b, 0);
   return points.map((z, i) => ({ z, weight: (densities[i] ?? 0) / total }));
@@ -167,12 +167,14 @@ const NORMAL_NODES = (() => {
 
 /**
  * What one more lead costs (micros) where the day's curve gives `leads`: d spend / d leads on the
- * noise-free curve (noise lowers it by a few percent), Infinity where the demand left cannot give
- * them. Found by bisection: the capped curve has no closed-form inverse.
+ * noise-free curve (noise lowers it by a few percent); 0 for no leads (nothing is bought),
+ * Infinity where the demand left cannot give them. Found by bisection: the capped curve has no
+ * closed-form inverse.
  */
 export function marginalCostMicrosAt(economics: SegmentEconomics, day: DayConditions, leads: number): number {
+  if (!(leads > 0)) return 0;
   const most = absorbableSpendMicros(economics, day);
-  if (!(leads > 0) || leadsForSpend(economics, day, most) <= leads) return Number.POSITIVE_INFINITY;
+  if (leadsForSpend(economics, day, most) <= leads) return Number.POSITIVE_INFINITY;
   let [low, high] = [0, most];
   for (let i = 0; i < 60; i++) {
     const middle = (low + high) / 2;

@@ -11,7 +11,15 @@ import { gaussian, integerBetween, poisson, randomFor, uniform, uuidFrom } from 
 import { addDays, DEFAULT_TIME_ZONE, dayStartUtc } from '../domain/business-day.ts';
 import { defaultGuardrailSettings } from '../domain/guardrails.ts';
 import { isWholeCents, type Micros } from '../domain/money.ts';
-import { expectedDay, lognormalFactor, marketDay, PACE } from './market-model.ts';
+import {
+  demandCeiling,
+  expectedDay,
+  lognormalFactor,
+  marginalCostMicrosAt,
+  marketDay,
+  PACE,
+} from './market-model.ts';
+import { REACH } from './metrics.ts';
 import type {
   LeadVerdict,
   NewLead,
@@ -38,12 +46,14 @@ export interface MarketSegmentDay {
   readonly clicks: number;
   /** Leads that came in (0 during a tracking outage). */
   readonly realizedLeads: number;
-  /** Noise-free expected leads at the budget in force: what the controller's choice earns. */
+  /** Expected leads at the budget in force (the mean over the day's noise): what the controller's choice earns. */
   readonly expectedLeads: number;
   /** Expected leads at the highest budget the guardrails allow: what the market can give at all. */
   readonly maxExpectedLeads: number;
   /** The day's demand ceiling (leads). */
   readonly demandCeiling: number;
+  /** Even 90% of the target costs more at the margin than a lead earns (price × acceptance rate). */
+  readonly targetUneconomic: boolean;
   readonly spendAboveCeilingMicros: Micros;
   readonly lostImpressionShare: number;
 }
@@ -128,18 +138,7 @@ export function createScenarioMarket(
     }
     const budgetMicros = budgets.get(segment.code) ?? 0;
     const conditions = { weekdayFactor: worldDay.weekdayFactor, costFactor: worldDay.costFactor };
-    const expected = expectedDay(segment.economics, conditions, budgetMicros, segment.costNoise);
-    const best = expectedDay(segment.economics, conditions, maxBudgetMicros, segment.costNoise);
-    const ceiling = segment.economics.demandCeilingLeadsPerDay * worldDay.weekdayFactor;
-    const random = randomFor(world.seed, world.name, segment.code, worldDay.date, 'day');
-    const pace = uniform(random, PACE.min, PACE.max);
-    const noise = lognormalFactor(segment.costNoise, gaussian(random));
-    const realized = marketDay(
-      segment.economics,
-      { ...conditions, costFactor: conditions.costFactor * noise },
-      budgetMicros,
-      pace,
-    );
+    const ceiling = demandCeiling(segment.economics, conditions);
     if (worldDay.outage) {
       // The landing page is down: the campaign serves nothing and no lead comes in.
       reports[segment.index]?.push({
@@ -159,10 +158,20 @@ export function createScenarioMarket(
         expectedLeads: 0,
         maxExpectedLeads: 0,
         demandCeiling: ceiling,
+        targetUneconomic: false,
         spendAboveCeilingMicros: 0,
         lostImpressionShare: 0,
       };
     }
+    const random = randomFor(world.seed, world.name, segment.code, worldDay.date, 'day');
+    const pace = uniform(random, PACE.min, PACE.max);
+    const noise = lognormalFactor(segment.costNoise, gaussian(random));
+    const realized = marketDay(
+      segment.economics,
+      { ...conditions, costFactor: conditions.costFactor * noise },
+      budgetMicros,
+      pace,
+    );
     const count = poisson(random, realized.leads);
     const clicks = count + poisson(random, (realized.leads * (1 - CONVERSION_RATE)) / CONVERSION_RATE);
     reports[segment.index]?.push({
@@ -180,9 +189,12 @@ export function createScenarioMarket(
       spendMicros: realized.spendMicros,
       clicks,
       realizedLeads: count,
-      expectedLeads: expected.leads,
-      maxExpectedLeads: best.leads,
+      expectedLeads: expectedDay(segment.economics, conditions, budgetMicros, segment.costNoise).leads,
+      maxExpectedLeads: expectedDay(segment.economics, conditions, maxBudgetMicros, segment.costNoise).leads,
       demandCeiling: ceiling,
+      targetUneconomic:
+        marginalCostMicrosAt(segment.economics, conditions, REACH * worldDay.target) >
+        segment.acceptanceRate * segment.pricePerAcceptedLeadMicros,
       spendAboveCeilingMicros: realized.spendAboveCeilingMicros,
       lostImpressionShare: realized.lostImpressionShare,
     };

@@ -2,8 +2,6 @@ import type { AdsChannel } from '../ads/ads-channel.port.ts';
 import type { SqlDatabase } from '../db/database.port.ts';
 import { addDays, DEFAULT_TIME_ZONE, dayStartUtc } from '../domain/business-day.ts';
 import type { Clock } from '../runtime/runtime.ts';
-import { marginalCostMicrosAt } from './market-model.ts';
-import { REACH } from './metrics.ts';
 import { type BudgetChangeRecord, createScenarioMarket } from './scenario-market.ts';
 import { type ControllerName, scenarioWorldRepository } from './scenario-world.repository.ts';
 import type { ScenarioWorld } from './scenario-world.ts';
@@ -108,13 +106,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationRun>
         realizedLeads: marketDay.realizedLeads,
         maxExpectedLeads: marketDay.maxExpectedLeads,
         demandCeiling: marketDay.demandCeiling,
-        targetUneconomic:
-          marginalCostMicrosAt(
-            segment.economics,
-            { weekdayFactor: worldDay.weekdayFactor, costFactor: worldDay.costFactor },
-            REACH * worldDay.target,
-          ) >
-          segment.acceptanceRate * segment.pricePerAcceptedLeadMicros,
+        targetUneconomic: marketDay.targetUneconomic,
         spendAboveCeilingMicros: marketDay.spendAboveCeilingMicros,
         lostImpressionShare: marketDay.lostImpressionShare,
         capacity: worldDay.capacity,

@@ -136,13 +136,14 @@ describe('the scenario market model', () => {
     );
   });
 
-  it('prices one more lead: spend ÷ (elasticity × leads) well below the ceiling, more near it, none beyond', () => {
+  it('prices one more lead: spend ÷ (elasticity × leads) well below the ceiling, more near it, none beyond, nothing for none', () => {
     // 4 leads take 96 × 0.5^(1/0.7) ≈ €35.7: one more costs about 35.7 / (0.7 × 4) ≈ €12.74.
     const spendFor4 = euros(96) * 0.5 ** (1 / 0.7);
     expect(marginalCostMicrosAt(painters, weekday, 4) / (spendFor4 / (0.7 * 4))).toBeCloseTo(1, 2);
     const costs = [4, 8, 12, 16].map((leads) => marginalCostMicrosAt(painters, weekday, leads));
     expect(costs).toEqual([...costs].sort((a, b) => a - b));
     expect(marginalCostMicrosAt(painters, weekday, 25)).toBe(Number.POSITIVE_INFINITY);
+    expect(marginalCostMicrosAt(painters, weekday, 0)).toBe(0);
   });
 
   it('buys nothing with no budget', () => {
