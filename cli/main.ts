@@ -96,7 +96,9 @@ export async function main(
   // Options are read before the database is opened: a typo fails at once and opens nothing.
   const prepared = prepare(rest, { config, now: new Date(), out });
   // The CLI logs nothing, so an alert (without an SNS topic) goes to stderr where it is seen.
-  const alerts = config.LFI_ALERT_TOPIC_ARN ? undefined : consoleAlertChannel();
+  const alerts = config.LFI_ALERT_TOPIC_ARN
+    ? undefined
+    : consoleAlertChannel((text) => process.stderr.write(wrapText(text, tableWidth)));
   const runtime = await openCliRuntime(config, command, alerts ? { alerts } : {});
   let outcome: number | 'serving' = 1;
   try {
@@ -348,7 +350,7 @@ function decidedAlready(output: Record<string, unknown>): boolean {
   );
 }
 
-/** Runs the nights in order with a progress bar on stderr; returns how many failed. */
+/** Runs the nights in order with a progress bar on a terminal's stderr; returns how many failed. */
 async function runNights(runtime: Runtime, dates: readonly string[]): Promise<number> {
   let failed = 0;
   for (const [index, date] of dates.entries()) {
@@ -356,11 +358,13 @@ async function runNights(runtime: Runtime, dates: readonly string[]): Promise<nu
     const execution = await runNightlyLocally(runtime, { date });
     if (execution.status === 'FAILED') {
       failed += 1;
-      process.stderr.write(`\n${date} failed: ${execution.error}: ${execution.cause ?? ''}\n`);
+      process.stderr.write(
+        `${process.stderr.isTTY ? '\n' : ''}${date} failed: ${execution.error}: ${execution.cause ?? ''}\n`,
+      );
     }
   }
   progress(dates.length, dates.length, dates.at(-1) ?? '');
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
   return failed;
 }
 
@@ -470,7 +474,9 @@ function restoreCommand(args: readonly string[], context: Context): Prepared {
   };
 }
 
+/** A bar redrawn in place on a terminal; nothing in a log or a pipe, where each redraw would pile up. */
 function progress(done: number, total: number, label: string): void {
+  if (!process.stderr.isTTY) return;
   const width = 30;
   const filled = Math.round((done / total) * width);
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}`);

@@ -129,7 +129,8 @@ export function trackGapEpisodes(
 
 /**
  * The alert's one line: which way the segment is off, by how much against which target, and
- * for how long. A positive gap is too few leads (the target is above the recent average).
+ * for how long. A positive gap is too few leads (the target is above the recent average). A
+ * target of 0 has no gap to speak of (the plan records −100%): its leads have no partner to go to.
  */
 export function gapExplanation(
   code: string,
@@ -138,6 +139,11 @@ export function gapExplanation(
   startedOn: IsoDate,
 ): string {
   const recent = Math.round((today.targetLeadsPerDay - today.leadGap) * 100) / 100;
+  if (today.targetLeadsPerDay === 0)
+    return (
+      `${code}: leads without partner capacity (recent average ${recent.toFixed(2)} a day against a target of 0) ` +
+      `for ${settings.days} days in a row since ${startedOn}.`
+    );
   const way = today.gapPercentage > 0 ? 'too few leads' : 'too many leads';
   return (
     `${code}: ${way}, gap ${signed(today.gapPercentage)} (recent average ${recent.toFixed(2)} against a target of ` +

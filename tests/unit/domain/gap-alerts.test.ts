@@ -57,6 +57,16 @@ describe('trackGapEpisodes', () => {
     expect(change?.kind === 'open' && change.peakGapPercentage).toBe(-80);
   });
 
+  it('says leads without partner capacity for a target of 0, not a gap of −100%', () => {
+    const none = segment([-100, -100, -100], {
+      plans: plansOf([-100, -100, -100]).map((plan) => ({ ...plan, targetLeadsPerDay: 0, leadGap: -0.57 })),
+    });
+    const [change] = trackGapEpisodes(date, [none], settings);
+    expect(change?.kind === 'open' && change.explanation).toBe(
+      'schilder-utrecht: leads without partner capacity (recent average 0.57 a day against a target of 0) for 3 days in a row since 2026-11-22.',
+    );
+  });
+
   it('opens nothing before N days, nor with a gap exactly at the threshold, nor with a day missing', () => {
     expect(trackGapEpisodes(date, [segment([40, 50])], settings)).toEqual([]);
     expect(trackGapEpisodes(date, [segment([40, 30, 50])], settings)).toEqual([]);
