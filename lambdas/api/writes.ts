@@ -1,7 +1,7 @@
 import { loadGoogleAds } from '../../shared/ads/google-ads.loader.ts';
 import { createApiHandler } from '../../shared/api/api-handler.ts';
 import { loadApiSettings } from '../../shared/api/api-settings.ts';
-import { restoreNight } from '../../shared/pipeline/restore.ts';
+import { type RestoreRequest, restoreNight } from '../../shared/pipeline/restore.ts';
 import { stepFunctionsStarter } from '../../shared/pipeline/step-functions.starter.ts';
 import { lambdaRuntime } from '../../shared/runtime/lambda-runtime.ts';
 import { powertoolsLogger } from '../../shared/runtime/powertools.ts';
@@ -23,7 +23,7 @@ export const handler = createApiHandler('writes', {
       db: runtime.db,
       clock: runtime.clock,
       actions: {
-        restore: (request: { date: string; dryRun: boolean }) => restoreNight(runtime, request),
+        restore: (request: RestoreRequest) => restoreNight(runtime, request),
         ...(nightly ? { nightly } : {}),
       },
     };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.port.ts';
 import { addDays, daysBetween, yesterday } from '../domain/business-day.ts';
 import type { NightlyRunStarter } from '../pipeline/nightly-run.port.ts';
-import type { RestoreResult } from '../pipeline/restore.ts';
+import type { RestoreRequest, RestoreResult } from '../pipeline/restore.ts';
 import { startNightlyRun } from '../pipeline/start-nightly-run.ts';
 import { appendSystemLog } from '../pipeline/system-log.repository.ts';
 import { ConflictError, NotFoundError, ValidationError } from './api.errors.ts';
@@ -33,7 +33,7 @@ export interface Actor {
  */
 export interface ApiActions {
   readonly nightly?: NightlyRunStarter;
-  readonly restore?: (request: { readonly date: string; readonly dryRun: boolean }) => Promise<RestoreResult>;
+  readonly restore?: (request: RestoreRequest) => Promise<RestoreResult>;
 }
 
 export interface OperationContext {
@@ -237,7 +237,8 @@ export const operations: { readonly [Id in OperationId]: Operation<Id> } = {
   async restoreNight({ db, actor, actions }, { body }) {
     if (!actions?.restore) throw new Error('This API was built without a way to restore a night.');
     const who = actorJson(actor);
-    const result = await actions.restore({ date: body.date, dryRun: body.dry_run ?? false });
+    // No wait for a run of the date: the API's Lambda has seconds, so a held lease is a 409 at once.
+    const result = await actions.restore({ date: body.date, dryRun: body.dry_run ?? false, waitSeconds: 0 });
     await appendSystemLog.call(db, {
       p_level: 'info',
       p_source: 'api',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { microsFromEuros } from '../domain/money.ts';
 import { planRestores, type RestorePlan } from '../domain/restore-rules.ts';
 import { runDateProblem } from '../domain/run-dates.ts';
@@ -6,6 +7,8 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { applySegmentChanges, segmentBudgets, segmentChange } from './budget-changes.ts';
 import { logRow, recordDecisions } from './orchestration.repository.ts';
 import { loadNightChanges } from './restore.repository.ts';
+import { acquireRunLease, releaseRunLease } from './run-lease.repository.ts';
+import { holdRunLease, runLeaseTtlSeconds } from './run-lease.ts';
 import { loadRunSettings } from './settings.repository.ts';
 import { writeSystemLog } from './system-log.ts';
 
@@ -15,6 +18,13 @@ export interface RestoreOutcome {
   readonly status: 'restored' | 'restore_failed' | 'dry_run' | 'skipped';
   readonly explanation: string;
   readonly error: string | null;
+}
+
+export interface RestoreRequest {
+  readonly date: string;
+  readonly dryRun: boolean;
+  /** How long to wait for a run of the date to finish (default LFI_RUN_LEASE_WAIT_SECONDS). */
+  readonly waitSeconds?: number;
 }
 
 export interface RestoreResult {
@@ -27,15 +37,34 @@ export interface RestoreResult {
  * Puts every budget the night of `date` changed back to its value before the night, through the
  * ads channel (validate_only in a dry run), the guardrails' budget range, the kill switch and
  * pause; a budget changed since (by hand or by a later night) is left alone, and each segment's
- * outcome is logged in channel_orchestration_log beside the night's decision.
+ * outcome is logged in channel_orchestration_log beside the night's decision. It holds the run
+ * lease of `date` while it works: a run of that night still sending its changes is waited for up
+ * to `waitSeconds` (then refused with RunInProgressError), and no run of it starts halfway through
+ * a restore. The API waits for nothing (its Lambda has seconds): it answers 409 at once.
  */
-export async function restoreNight(
-  runtime: Runtime,
-  request: { readonly date: string; readonly dryRun: boolean },
-): Promise<RestoreResult> {
-  const { date, dryRun } = request;
+export async function restoreNight(runtime: Runtime, request: RestoreRequest): Promise<RestoreResult> {
+  const { date } = request;
   const problem = runDateProblem(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE, 'date');
   if (problem) throw new InputError(problem, [{ path: ['date'], message: problem }]);
+  const holder = `restore:${randomUUID()}`;
+  await holdRunLease(
+    runtime,
+    date,
+    holder,
+    () => acquireRunLease(runtime.db, { date, holder, ttlSeconds: runLeaseTtlSeconds }),
+    request.waitSeconds,
+  );
+  try {
+    return await restoreHeld(runtime, request);
+  } finally {
+    await releaseRunLease(runtime.db, date, holder);
+  }
+}
+
+async function restoreHeld(
+  runtime: Runtime,
+  { date, dryRun }: { readonly date: string; readonly dryRun: boolean },
+): Promise<RestoreResult> {
   const settings = await loadRunSettings(runtime.db);
   const night = await loadNightChanges(runtime.db, date);
   const budgets = await segmentBudgets(

@@ -14,7 +14,7 @@ export class RunInProgressError extends AppError {
   constructor(date: string, lease: RunLease, waitedSeconds: number) {
     super(
       `Another run of ${date} is in progress: execution ${lease.holder} holds its lease (since ${lease.acquiredAt}, until ${lease.expiresAt}). ` +
-        `Waited ${waitedSeconds} s; run again when it has finished, or after the lease expires if that run died.`,
+        `${waitedSeconds > 0 ? `Waited ${waitedSeconds} s; t` : 'T'}ry again when it has finished, or after the lease expires if that run died.`,
       { code: 'run_in_progress', status: 409 },
     );
   }
@@ -22,16 +22,17 @@ export class RunInProgressError extends AppError {
 
 /**
  * Takes (or renews) the lease of `date` for `holder` with `take` (a step takes it and opens its
- * run record in one call), waiting up to LFI_RUN_LEASE_WAIT_SECONDS for another run of the date
- * to finish; then refuses with RunInProgressError.
+ * run record in one call), waiting up to `waitSeconds` (LFI_RUN_LEASE_WAIT_SECONDS) for another
+ * run of the date to finish; then refuses with RunInProgressError.
  */
 export async function holdRunLease<Lease extends RunLease>(
   runtime: Runtime,
   date: string,
   holder: string,
   take: () => Promise<Lease>,
+  waitSeconds = runtime.config.LFI_RUN_LEASE_WAIT_SECONDS,
 ): Promise<Lease> {
-  const waitMs = runtime.config.LFI_RUN_LEASE_WAIT_SECONDS * 1000;
+  const waitMs = waitSeconds * 1000;
   const started = Date.now();
   for (;;) {
     const lease = await take();

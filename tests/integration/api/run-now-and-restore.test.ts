@@ -115,6 +115,19 @@ describe.each(databaseLanes)('run yesterday now and restore a night, from the AP
     expect(await starter.settled()).toEqual([]);
   });
 
+  it('refuses a restore at once while a run of the night holds its lease, naming the holder', async () => {
+    await acquireRunLease(db, { date: '2026-11-24', holder: 'local:the-schedule', ttlSeconds: 600 });
+    const server = await serve({ restore: (request) => restoreNight(runtime, request) });
+    const started = performance.now();
+    const refused = await post(server, '/api/orchestration/restores', { date: '2026-11-24' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(
+      /^Another run of 2026-11-24 is in progress: execution local:the-schedule holds its lease \(since .+, until .+\)\. Try again when it has finished/,
+    );
+    // Not the CLI's 60 s wait: the writes Lambda would time out first.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('restores the night: a dry run changes nothing, then every budget the night changed is put back', async () => {
     const budgets = () =>
       db.query<{ code: string; campaign_id: string; budget_micros: string }>(

@@ -378,6 +378,50 @@ describe.each(databaseLanes)('failure drills on $name', (lane) => {
     expect(firstResult.status).toBe('SUCCEEDED');
   });
 
+  it('refuses a restore while a run of the date holds its lease, sending nothing, and frees the lease after one', async () => {
+    const date = '2026-12-01';
+    let release: () => void = () => {};
+    let holding: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    let blocking = true;
+    const blocked = recordingMarket({
+      beforeApply: () =>
+        blocking
+          ? new Promise<void>((resolve) => {
+              blocking = false;
+              release = resolve;
+              holding();
+            })
+          : Promise.resolve(),
+    });
+    const first = runtimeFor(date, { ads: blocked.ads }).then((rt) => runNightlyLocally(rt, { date }, fast));
+    await held;
+    const impatient = await runtimeFor(date, { ads: blocked.ads, env: { LFI_RUN_LEASE_WAIT_SECONDS: '0' } });
+    const refused = await restoreNight(impatient, { date, dryRun: false }).catch((error: unknown) => error);
+    const sentWhileHeld = blocked.sent.length;
+    release();
+    const night = await first;
+
+    expect(refused).toMatchObject({ name: 'RunInProgressError' });
+    expect((refused as Error).message).toContain(
+      `Another run of ${date} is in progress: execution ${night.executionId} holds its lease`,
+    );
+    expect(sentWhileHeld).toBe(0);
+    expect(night.status).toBe('SUCCEEDED');
+    const sentByNight = blocked.sent.length;
+    expect(sentByNight).toBeGreaterThan(0);
+
+    // Once the night is done the restore goes through, and lets go of the lease: a rerun of the
+    // date that will not wait starts at once.
+    const restored = await restoreNight(impatient, { date, dryRun: false });
+    expect(restored.segments.some((s) => s.status === 'restored')).toBe(true);
+    expect(blocked.sent.length).toBeGreaterThan(sentByNight);
+    const rerun = await runNightlyLocally(impatient, { date }, fast);
+    expect(rerun.status).toBe('SUCCEEDED');
+  });
+
   it('restores the budgets a night changed, skips one changed by hand since, and the next night adopts none of it', async () => {
     const date = '2026-11-28';
     const recording = recordingMarket();
