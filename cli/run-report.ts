@@ -10,7 +10,7 @@ import {
   reasonCodes,
   renderReason,
 } from '../shared/domain/decision-reason.ts';
-import { eurosFromMicros, formatEurosGrouped, microsFromEuros } from '../shared/domain/money.ts';
+import { eurosFromMicros, formatEuros, microsFromEuros } from '../shared/domain/money.ts';
 import { formatTable } from './table.ts';
 
 /** Money as the API gives it: a string of euros with two decimals ("56.80", never 56.8 or "71"). */
@@ -23,12 +23,9 @@ const euros = z
 const cliReasonFormat: ReasonFormat = {
   ...englishReasonFormat,
   euros: (amount) =>
-    typeof amount === 'string'
-      ? formatEurosGrouped(microsFromEuros(amount))
-      : englishReasonFormat.euros(amount),
+    typeof amount === 'string' ? formatEuros(microsFromEuros(amount)) : englishReasonFormat.euros(amount),
 };
-const money = (amount: string | null) =>
-  amount === null ? '—' : formatEurosGrouped(microsFromEuros(amount));
+const money = (amount: string | null) => (amount === null ? '—' : formatEuros(microsFromEuros(amount)));
 
 const reportRowSchema = z.object({
   segment_id: z.uuid(),

@@ -4,7 +4,7 @@ import type { SimulatedMarket } from '../ads/simulated-market.ts';
 import type { Database } from '../db/database.port.ts';
 import { sqlFunction } from '../db/sql-function.ts';
 import { addDays } from '../domain/business-day.ts';
-import { formatEurosGrouped } from '../domain/money.ts';
+import { formatEuros } from '../domain/money.ts';
 import { buildDemoData } from './demo-data.ts';
 
 export interface DemoOptions {
@@ -132,7 +132,7 @@ export async function resetDemo(db: Database): Promise<{ reset: true } | { reset
 export function describeDemo(result: DemoResult): string {
   if (!result.loaded) return result.reason;
   const s = result.summary;
-  const spend = formatEurosGrouped(s.adSpendMicros);
+  const spend = formatEuros(s.adSpendMicros);
   return [
     `Demo data loaded (seed ${s.seed}, ${s.days} days from ${s.from} to ${s.to}):`,
     `  ${s.segments} segments (${s.activeSegments} active), ${s.partners} partners, ${s.campaigns} campaigns`,

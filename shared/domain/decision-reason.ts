@@ -1,3 +1,5 @@
+import { formatEuroText } from './money.ts';
+
 /**
  * A budget decision's reason as data: one code (the rule that decided the outcome) and the
  * numbers behind it, stored beside the one-line English explanation so that every reader can
@@ -158,10 +160,10 @@ export interface ReasonFormat {
   readonly number: (value: number, digits: number) => string;
 }
 
-/** Exact budgets as stored ("€1000.00"); a model's estimates in cents below €100, else whole euros. */
+/** Exact budgets as stored, grouped ("€1,000.00"); a model's estimates in cents below €100, else whole euros. */
 export const englishReasonFormat: ReasonFormat = {
   euros: (amount) => {
-    if (typeof amount === 'string') return `€${amount}`;
+    if (typeof amount === 'string') return formatEuroText(amount);
     if (!Number.isFinite(amount)) return '∞';
     return amount < 100 ? `€${amount.toFixed(2)}` : `€${Math.round(amount).toLocaleString('en-US')}`;
   },

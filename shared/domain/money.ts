@@ -79,17 +79,16 @@ export function scaleToCents(
   return Number(cents * BigInt(MICROS_PER_CENT)) + 0;
 }
 
-/** For explanations: `€23.40`, `-€5.00`. */
+/** For people: `€1,234.56`, `-€5.00` (thousands grouped with commas, as the CLI and explanations write all money). */
 export function formatEuros(micros: Micros): string {
-  const text = eurosFromMicros(micros, 2);
-  return text.startsWith('-') ? `-€${text.slice(1)}` : `€${text}`;
+  return formatEuroText(eurosFromMicros(micros, 2));
 }
 
-/** For people: `€1,234.56`, `-€5.00` (thousands grouped with commas, as the CLI writes all money). */
-export function formatEurosGrouped(micros: Micros): string {
-  const text = formatEuros(micros);
-  const [whole = '', cents = ''] = text.split('.');
-  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+/** An exact amount as stored ("1234.56", "-5.00") written for people: `€1,234.56`, `-€5.00`. */
+export function formatEuroText(amount: string): string {
+  const [whole = '', cents] = (amount.startsWith('-') ? amount.slice(1) : amount).split('.');
+  const grouped = `€${whole.replace(/\B(?=(\d{3})+$)/g, ',')}${cents === undefined ? '' : `.${cents}`}`;
+  return amount.startsWith('-') ? `-${grouped}` : grouped;
 }
 
 function toCents(micros: Micros, rounding: 'floor' | 'ceil' | 'half-up'): Micros {

@@ -5,6 +5,7 @@ import {
   eurosFromMicros,
   floorToCents,
   formatEuros,
+  formatEuroText,
   isWholeCents,
   microsFromEuros,
   roundToCents,
@@ -82,6 +83,14 @@ describe('formatting for explanations', () => {
     expect(formatEuros(5_000_000)).toBe('€5.00');
     expect(formatEuros(0)).toBe('€0.00');
     expect(formatEuros(-1_234_567)).toBe('-€1.23');
+  });
+
+  it('groups thousands as people read them, the same in the CLI and in every explanation', () => {
+    expect(formatEuros(1_000_000_000)).toBe('€1,000.00');
+    expect(formatEuros(-1_234_567_890_000)).toBe('-€1,234,567.89');
+    expect(formatEuros(999_990_000)).toBe('€999.99');
+    expect(formatEuroText('1000.00')).toBe('€1,000.00');
+    expect(formatEuroText('-12345')).toBe('-€12,345');
   });
 
   it('writes numeric column values with the requested decimals', () => {
