@@ -71,6 +71,29 @@ describe.each(databaseLanes)('failure drills on $name', (lane) => {
     return { ads, sent };
   };
 
+  /** A run of `date` stopped in its first step (the ads report) while it holds the lease; `release` lets it go on. */
+  const runHeldAtItsFirstReport = async (date: string) => {
+    let release: () => void = () => {};
+    let holding: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    let blocking = true;
+    const blocked = recordingMarket({
+      beforeApply: () =>
+        blocking
+          ? new Promise<void>((resolve) => {
+              blocking = false;
+              release = resolve;
+              holding();
+            })
+          : Promise.resolve(),
+    });
+    const first = runtimeFor(date, { ads: blocked.ads }).then((rt) => runNightlyLocally(rt, { date }, fast));
+    await held;
+    return { blocked, first, release: () => release() };
+  };
+
   /** The database, with calls to `fn` failing as a passing fault would (a terminated backend) `times` times. */
   const flakyDatabase = (fn: string, times: number, failure: (inner: SqlDatabase) => Promise<never>) => {
     let failures = 0;
@@ -349,20 +372,7 @@ describe.each(databaseLanes)('failure drills on $name', (lane) => {
 
   it('refuses a second run of a date while the first holds it, naming the holder', async () => {
     const date = '2026-11-27';
-    let release: () => void = () => {};
-    let holding: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
-    const blocked = recordingMarket({
-      beforeApply: () =>
-        new Promise<void>((resolve) => {
-          release = resolve;
-          holding();
-        }),
-    });
-    const first = runtimeFor(date, { ads: blocked.ads }).then((rt) => runNightlyLocally(rt, { date }, fast));
-    await held;
+    const { first, release } = await runHeldAtItsFirstReport(date);
     const second = await runNightlyLocally(
       await runtimeFor(date, { env: { LFI_RUN_LEASE_WAIT_SECONDS: '0' } }),
       { date },
@@ -380,24 +390,7 @@ describe.each(databaseLanes)('failure drills on $name', (lane) => {
 
   it('refuses a restore while a run of the date holds its lease, sending nothing, and frees the lease after one', async () => {
     const date = '2026-12-01';
-    let release: () => void = () => {};
-    let holding: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
-    let blocking = true;
-    const blocked = recordingMarket({
-      beforeApply: () =>
-        blocking
-          ? new Promise<void>((resolve) => {
-              blocking = false;
-              release = resolve;
-              holding();
-            })
-          : Promise.resolve(),
-    });
-    const first = runtimeFor(date, { ads: blocked.ads }).then((rt) => runNightlyLocally(rt, { date }, fast));
-    await held;
+    const { blocked, first, release } = await runHeldAtItsFirstReport(date);
     const impatient = await runtimeFor(date, { ads: blocked.ads, env: { LFI_RUN_LEASE_WAIT_SECONDS: '0' } });
     const refused = await restoreNight(impatient, { date, dryRun: false }).catch((error: unknown) => error);
     const sentWhileHeld = blocked.sent.length;
