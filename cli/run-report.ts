@@ -2,10 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../shared/db/database.port.ts';
 import { sqlFunction } from '../shared/db/sql-function.ts';
 import {
-  englishReasonFormat,
-  englishReasonWords,
   type ReasonCode,
-  type ReasonFormat,
   type ReasonParams,
   reasonCodes,
   renderReason,
@@ -20,11 +17,6 @@ const euros = z
   .nullable();
 
 /** The CLI writes every amount one way: `€1,234.56`; a model's estimate of €100 or more in whole euros. */
-const cliReasonFormat: ReasonFormat = {
-  ...englishReasonFormat,
-  euros: (amount) =>
-    typeof amount === 'string' ? formatEuros(microsFromEuros(amount)) : englishReasonFormat.euros(amount),
-};
 const money = (amount: string | null) => (amount === null ? '—' : formatEuros(microsFromEuros(amount)));
 
 const reportRowSchema = z.object({
@@ -55,11 +47,7 @@ const reportRowSchema = z.object({
 export function decisionText(decision: NonNullable<RunReportRow['decision']>): string {
   if (decision.error_message) return decision.error_message;
   if (!decision.reason_code) return decision.explanation;
-  return renderReason(
-    { code: decision.reason_code, params: (decision.reason_params ?? {}) as ReasonParams },
-    englishReasonWords,
-    cliReasonFormat,
-  );
+  return renderReason({ code: decision.reason_code, params: (decision.reason_params ?? {}) as ReasonParams });
 }
 
 export type RunReportRow = z.infer<typeof reportRowSchema>;

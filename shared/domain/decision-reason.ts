@@ -1,4 +1,4 @@
-import { formatEuroText } from './money.ts';
+import { formatEuros, microsFromEuros } from './money.ts';
 
 /**
  * A budget decision's reason as data: one code (the rule that decided the outcome) and the
@@ -163,7 +163,7 @@ export interface ReasonFormat {
 /** Exact budgets as stored, grouped ("€1,000.00"); a model's estimates in cents below €100, else whole euros. */
 export const englishReasonFormat: ReasonFormat = {
   euros: (amount) => {
-    if (typeof amount === 'string') return formatEuroText(amount);
+    if (typeof amount === 'string') return formatEuros(microsFromEuros(amount));
     if (!Number.isFinite(amount)) return '∞';
     return amount < 100 ? `€${amount.toFixed(2)}` : `€${Math.round(amount).toLocaleString('en-US')}`;
   },

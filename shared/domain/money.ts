@@ -81,14 +81,10 @@ export function scaleToCents(
 
 /** For people: `€1,234.56`, `-€5.00` (thousands grouped with commas, as the CLI and explanations write all money). */
 export function formatEuros(micros: Micros): string {
-  return formatEuroText(eurosFromMicros(micros, 2));
-}
-
-/** An exact amount as stored ("1234.56", "-5.00") written for people: `€1,234.56`, `-€5.00`. */
-export function formatEuroText(amount: string): string {
-  const [whole = '', cents] = (amount.startsWith('-') ? amount.slice(1) : amount).split('.');
-  const grouped = `€${whole.replace(/\B(?=(\d{3})+$)/g, ',')}${cents === undefined ? '' : `.${cents}`}`;
-  return amount.startsWith('-') ? `-${grouped}` : grouped;
+  const text = eurosFromMicros(micros, 2);
+  const [whole = '', cents = ''] = (text.startsWith('-') ? text.slice(1) : text).split('.');
+  const grouped = `€${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+  return text.startsWith('-') ? `-${grouped}` : grouped;
 }
 
 function toCents(micros: Micros, rounding: 'floor' | 'ceil' | 'half-up'): Micros {

@@ -5,7 +5,6 @@ import {
   eurosFromMicros,
   floorToCents,
   formatEuros,
-  formatEuroText,
   isWholeCents,
   microsFromEuros,
   roundToCents,
@@ -89,8 +88,6 @@ describe('formatting for explanations', () => {
     expect(formatEuros(1_000_000_000)).toBe('€1,000.00');
     expect(formatEuros(-1_234_567_890_000)).toBe('-€1,234,567.89');
     expect(formatEuros(999_990_000)).toBe('€999.99');
-    expect(formatEuroText('1000.00')).toBe('€1,000.00');
-    expect(formatEuroText('-12345')).toBe('-€12,345');
   });
 
   it('writes numeric column values with the requested decimals', () => {
