@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { yesterday } from '../domain/business-day.ts';
 import { microsFromEuros } from '../domain/money.ts';
 import { planRestores, type RestorePlan } from '../domain/restore-rules.ts';
 import { runDateProblem } from '../domain/run-dates.ts';
@@ -37,27 +38,36 @@ export interface RestoreResult {
  * Puts every budget the night of `date` changed back to its value before the night, through the
  * ads channel (validate_only in a dry run), the guardrails' budget range, the kill switch and
  * pause; a budget changed since (by hand or by a later night) is left alone, and each segment's
- * outcome is logged in channel_orchestration_log beside the night's decision. It holds the run
- * lease of `date` while it works: a run of that night still sending its changes is waited for up
- * to `waitSeconds` (then refused with RunInProgressError), and no run of it starts halfway through
- * a restore. The API waits for nothing (its Lambda has seconds): it answers 409 at once.
+ * outcome is logged in channel_orchestration_log beside the night's decision.
+ *
+ * It holds the run leases of `date` and of yesterday (the one night that changes live budgets)
+ * while it works: a run of either still sending its changes is waited for up to `waitSeconds`
+ * (then refused with RunInProgressError), and neither starts halfway through a restore. The API
+ * waits for nothing (its Lambda has seconds): it answers 409 at once.
  */
 export async function restoreNight(runtime: Runtime, request: RestoreRequest): Promise<RestoreResult> {
   const { date } = request;
-  const problem = runDateProblem(date, runtime.clock.now(), runtime.config.LFI_TIME_ZONE, 'date');
+  const now = runtime.clock.now();
+  const problem = runDateProblem(date, now, runtime.config.LFI_TIME_ZONE, 'date');
   if (problem) throw new InputError(problem, [{ path: ['date'], message: problem }]);
   const holder = `restore:${randomUUID()}`;
-  await holdRunLease(
-    runtime,
-    date,
-    holder,
-    () => acquireRunLease(runtime.db, { date, holder, ttlSeconds: runLeaseTtlSeconds }),
-    request.waitSeconds,
-  );
+  // Always taken in date order, so two restores never hold one lease each while waiting for the other.
+  const dates = [...new Set([date, yesterday(now, runtime.config.LFI_TIME_ZONE)])].sort();
+  const held: string[] = [];
   try {
+    for (const leaseDate of dates) {
+      await holdRunLease(
+        runtime,
+        leaseDate,
+        holder,
+        () => acquireRunLease(runtime.db, { date: leaseDate, holder, ttlSeconds: runLeaseTtlSeconds }),
+        request.waitSeconds,
+      );
+      held.push(leaseDate);
+    }
     return await restoreHeld(runtime, request);
   } finally {
-    await releaseRunLease(runtime.db, date, holder);
+    for (const leaseDate of held) await releaseRunLease(runtime.db, leaseDate, holder);
   }
 }
 

@@ -115,7 +115,7 @@ describe.each(databaseLanes)('run yesterday now and restore a night, from the AP
     expect(await starter.settled()).toEqual([]);
   });
 
-  it('refuses a restore at once while a run of the night holds its lease, naming the holder', async () => {
+  it('refuses a restore at once while a run of the night, or of yesterday, holds its lease, naming the holder', async () => {
     await acquireRunLease(db, { date: '2026-11-24', holder: 'local:the-schedule', ttlSeconds: 600 });
     const server = await serve({ restore: (request) => restoreNight(runtime, request) });
     const started = performance.now();
@@ -126,6 +126,12 @@ describe.each(databaseLanes)('run yesterday now and restore a night, from the AP
     );
     // Not the CLI's 60 s wait: the writes Lambda would time out first.
     expect(performance.now() - started).toBeLessThan(5_000);
+    // An older night too: the run of yesterday is the one changing live budgets right now.
+    const older = await post(server, '/api/orchestration/restores', { date: '2026-11-23' });
+    expect(older.status).toBe(409);
+    expect(older.body.error.message).toMatch(
+      /^Another run of 2026-11-24 is in progress: execution local:the-schedule/,
+    );
   });
 
   it('restores the night: a dry run changes nothing, then every budget the night changed is put back', async () => {
