@@ -163,7 +163,7 @@ export async function segmentView(id: string): Promise<HTMLElement> {
                 dash: [6, 4],
               },
             ],
-            (v) => number(v, language),
+            (v) => leads(v, language),
           ),
           chart(
             t.budgetVsSpend,

@@ -162,6 +162,13 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', 
     const box = await canvases.first().boundingBox();
     expect(box?.width).toBeGreaterThan(200);
     expect(box?.height).toBeGreaterThan(100);
+    // The legend shows the latest target as precisely as the card does, not rounded to whole leads.
+    const target = segment.latest_plan?.target_leads_per_day ?? 0;
+    expect(Number.isInteger(target)).toBe(false);
+    const targetInLegend = page.locator('.chart').first().locator('.u-legend .u-series').nth(2);
+    expect(await targetInLegend.locator('.u-value').textContent()).toBe(
+      new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 2 }).format(target),
+    );
     expect(await page.locator('table.decisions tbody tr').count()).toBeGreaterThan(0);
     const parts = page.locator('table.decisions ul.campaign-changes li');
     // Intl puts a no-break space after the euro sign.
