@@ -118,7 +118,7 @@ const capitalised = (branch: string) => branch.charAt(0).toUpperCase() + branch.
 export function buildDemoData(seed: number): DemoData {
   const segments = buildSegments(seed);
   const partners = Array.from({ length: DEMO_PARTNER_COUNT }, (_, i) => buildPartner(seed, i));
-  const capacity = capacityBySegment(partners);
+  const capacity = capacityBySegment(partners, segments);
   const active = segments.filter((s) => s.isActive);
   // One campaign sits at budget 0, as a paused or forgotten campaign would.
   const zeroBudget = pick(randomFor(seed, 'demo', 'zero-budget'), active).code;
@@ -217,17 +217,24 @@ function distinctWeighted<T>(
   return chosen;
 }
 
-/** Daily lead capacity per segment code: the active partners serving its branch and region. */
-export function capacityBySegment(partners: readonly DemoPartner[]): Map<string, number> {
+/**
+ * Daily lead capacity per active segment code, as the platform's aggregate counts it: each active
+ * partner's capacity split evenly over the active segments it serves (its branches × regions), so
+ * a partner in four provinces is not counted four times.
+ */
+export function capacityBySegment(
+  partners: readonly DemoPartner[],
+  segments: readonly Pick<DemoSegment, 'code' | 'isActive'>[],
+): Map<string, number> {
+  const active = new Set(segments.filter((s) => s.isActive).map((s) => s.code));
   const capacity = new Map<string, number>();
   for (const partner of partners) {
     if (!partner.isActive) continue;
-    for (const branch of partner.branches) {
-      for (const region of partner.regions) {
-        const code = `${branch}-${region}`;
-        capacity.set(code, (capacity.get(code) ?? 0) + partner.dailyLeadCapacity);
-      }
-    }
+    const served = partner.branches
+      .flatMap((branch) => partner.regions.map((region) => `${branch}-${region}`))
+      .filter((code) => active.has(code));
+    for (const code of served)
+      capacity.set(code, (capacity.get(code) ?? 0) + partner.dailyLeadCapacity / served.length);
   }
   return capacity;
 }

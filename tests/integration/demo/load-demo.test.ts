@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
+import { buildDemoData, capacityBySegment } from '../../../shared/demo/demo-data.ts';
 import { describeDemo, loadDemo } from '../../../shared/demo/load-demo.ts';
+import { aggregateWindow } from '../../../shared/pipeline/aggregate.repository.ts';
 import { databaseLanes } from '../../support/databases.ts';
 
 const today = '2026-11-25';
@@ -54,6 +56,33 @@ describe.each(databaseLanes)('the demo data on $name', (lane) => {
       const again = await loadDemo(db, createSimulatedMarket(db, { seed: 42 }), { days: 3, seed: 42, today });
       expect(again).toEqual({ loaded: false, reason: expect.stringContaining('already loaded') });
       expect(await aggregates(db)).toEqual(before);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("sizes its starting budgets on the platform's capacity: each partner's split over the segments it serves", async () => {
+    const db = await lane.open();
+    try {
+      await loadDemo(db, createSimulatedMarket(db, { seed: 42 }), { days: 1, seed: 42, today });
+      await aggregateWindow(db, {
+        from: '2026-11-24',
+        to: '2026-11-24',
+        timeZone: 'Europe/Amsterdam',
+        metrics: [],
+      });
+      const recorded = await db.query<{ code: string; capacity: number; partners: number }>(
+        `select s.code, st.capacity_total_leads::float8 as capacity, st.capacity_partners as partners
+           from public.lead_generation_stats st join public.lead_segments s on s.id = st.segment_id
+          where st.date = '2026-11-24' and s.is_active`,
+      );
+      const data = buildDemoData(42);
+      const demo = capacityBySegment(data.partners, data.segments);
+      expect(recorded.length).toBe(data.segments.filter((s) => s.isActive).length);
+      for (const { code, capacity, partners } of recorded) {
+        // The aggregate splits in whole cents: each partner's share is within a cent of an even split.
+        expect(Math.abs(capacity - (demo.get(code) ?? 0)), code).toBeLessThanOrEqual(0.01 * partners + 1e-9);
+      }
     } finally {
       await db.close();
     }
