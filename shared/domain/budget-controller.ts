@@ -40,10 +40,13 @@ const micros = z.int().nonnegative();
 /** Far above any budget limit: an unreachable target proposes this, and the guardrails cut it. */
 const MAX_PROPOSAL_MICROS = 1_000_000 * 1_000_000;
 
+/** The longest history a controller may read (Aggregate keeps late statuses current that far back). */
+export const MAX_LOOKBACK_DAYS = 92;
+
 export const controllerSettingsSchema = z.strictObject({
   name: z.enum(['default', 'plan']).default('default'),
-  /** Days of history behind the response model. */
-  lookbackDays: z.int().min(7).max(92).default(56),
+  /** Days of history behind the response model (and what a lead earns). */
+  lookbackDays: z.int().min(7).max(MAX_LOOKBACK_DAYS).default(56),
   /** Days of the recent window: the realized average the gap is measured on, and the model's feedback. */
   recentDays: z.int().min(1).max(28).default(7),
   halfLifeDays: z.number().positive().default(28),

@@ -51,6 +51,24 @@ export async function aggregateWindow(
   });
 }
 
+const refreshLate = sqlFunction(
+  'lfi_refresh_late_statuses',
+  { p_from: 'date', p_to: 'date', p_time_zone: 'text' },
+  z.number().int().nonnegative(),
+);
+
+/**
+ * Recounts the statuses and revenue of the days in [from, to] whose stats still count pending
+ * leads (verdicts that came after the day left the trailing window), keeping the rest of each
+ * row; returns the rows changed. One call; days with nothing pending are not read.
+ */
+export function refreshLateStatuses(
+  db: Database,
+  request: Pick<AggregateWindowRequest, 'from' | 'to' | 'timeZone'>,
+): Promise<number> {
+  return refreshLate.call(db, { p_from: request.from, p_to: request.to, p_time_zone: request.timeZone });
+}
+
 const mapped = sqlFunction(
   'lfi_mapped_campaigns',
   { p_channel: 'text' },

@@ -1,12 +1,15 @@
-import { trailingWindow } from '../domain/business-day.ts';
+import { MAX_LOOKBACK_DAYS } from '../domain/budget-controller.ts';
+import { addDays, trailingWindow } from '../domain/business-day.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { aggregateWindow, mappedCampaigns } from './aggregate.repository.ts';
+import { aggregateWindow, mappedCampaigns, refreshLateStatuses } from './aggregate.repository.ts';
 import { recordedStep } from './recorded-step.ts';
 import type { StepInput } from './step-input.ts';
 
 /**
  * Aggregate: recompute the stats of the trailing window ending at the date (late statuses and
  * late ad cost are picked up): one ads report for all mapped campaigns, then one set-based SQL call.
+ * Before the window, as far back as a controller reads, the days that still count pending leads
+ * get the verdicts that came since (one more call).
  */
 export function runAggregateStep(runtime: Runtime, input: StepInput): Promise<StepInput> {
   return recordedStep(runtime, 'aggregate', input, async () => {
@@ -19,7 +22,12 @@ export function runAggregateStep(runtime: Runtime, input: StepInput): Promise<St
       timeZone: runtime.config.LFI_TIME_ZONE,
       metrics,
     });
+    const lateStatusRows = await refreshLateStatuses(runtime.db, {
+      from: addDays(from, -MAX_LOOKBACK_DAYS),
+      to: addDays(from, -1),
+      timeZone: runtime.config.LFI_TIME_ZONE,
+    });
     runtime.metrics.add('UnsegmentedLeads', counts.unsegmented_leads);
-    return counts;
+    return { ...counts, late_status_rows: lateStatusRows };
   });
 }
