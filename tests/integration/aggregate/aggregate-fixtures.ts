@@ -88,3 +88,16 @@ export async function generatedByDay(db: SqlDatabase): Promise<Record<string, nu
   const stats = await readStats(db);
   return Object.fromEntries(Object.entries(stats).map(([key, row]) => [key, row.leads_generated]));
 }
+
+/** Opens a database for one test and closes it after, whatever the test did. */
+export async function withDatabase(
+  open: () => Promise<SqlDatabase>,
+  work: (db: SqlDatabase) => Promise<void>,
+): Promise<void> {
+  const db = await open();
+  try {
+    await work(db);
+  } finally {
+    await db.close();
+  }
+}

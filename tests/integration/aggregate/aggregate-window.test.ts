@@ -3,21 +3,12 @@ import type { CampaignDailyMetrics } from '../../../shared/ads/ads-channel.port.
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { aggregateWindow } from '../../../shared/pipeline/aggregate.repository.ts';
 import { databaseLanes } from '../../support/databases.ts';
-import { generatedByDay, insertLeads, readStats, seedSegments } from './aggregate-fixtures.ts';
+import { generatedByDay, insertLeads, readStats, seedSegments, withDatabase } from './aggregate-fixtures.ts';
 
 const timeZone = 'Europe/Amsterdam';
 
 function aggregate(db: SqlDatabase, from: string, to: string, metrics: readonly CampaignDailyMetrics[] = []) {
   return aggregateWindow(db, { from, to, timeZone, metrics });
-}
-
-async function withDatabase(open: () => Promise<SqlDatabase>, work: (db: SqlDatabase) => Promise<void>) {
-  const db = await open();
-  try {
-    await work(db);
-  } finally {
-    await db.close();
-  }
 }
 
 describe.each(databaseLanes)('lfi_aggregate_window on $name', (lane) => {

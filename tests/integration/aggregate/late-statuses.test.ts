@@ -6,18 +6,9 @@ import { runAggregateStep } from '../../../shared/pipeline/aggregate.step.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
 import { databaseLanes } from '../../support/databases.ts';
-import { insertLeads, readStats, seedSegments } from './aggregate-fixtures.ts';
+import { insertLeads, readStats, seedSegments, withDatabase } from './aggregate-fixtures.ts';
 
 const timeZone = 'Europe/Amsterdam';
-
-async function withDatabase(open: () => Promise<SqlDatabase>, work: (db: SqlDatabase) => Promise<void>) {
-  const db = await open();
-  try {
-    await work(db);
-  } finally {
-    await db.close();
-  }
-}
 
 const updatedAt = async (db: SqlDatabase, date: string) =>
   (
