@@ -84,7 +84,12 @@ export function runActions(): HTMLElement {
         onInput: (event: Event) => (event.target as HTMLInputElement).setCustomValidity(''),
       }),
     ),
-    h('label', { class: 'check' }, h('input', { name: 'dry_run', type: 'checkbox' }), t.restoreDryRun),
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { name: 'dry_run', type: 'checkbox' }),
+      h('span', {}, t.restoreDryRun),
+    ),
     h('button', { type: 'submit', class: 'secondary' }, t.restore),
   );
   return h(

@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runNightlyLocally } from '../../../cli/local-state-machine.ts';
 import { buildDashboard } from '../../../dashboard/build.ts';
+import { dictionaries } from '../../../dashboard/src/i18n.ts';
 import { createSimulatedMarket } from '../../../shared/ads/simulated-market.ts';
 import type { LocalServer } from '../../../shared/api/local-server.ts';
 import { startLocalServer } from '../../../shared/api/local-server.ts';
@@ -228,6 +229,13 @@ describe.skipIf(!chromiumPath)('the Growth Engine dashboard in a real browser', 
     const page = await open('#/status');
     await page.locator('table.runs').waitFor();
     expect(await page.locator('table.runs tbody tr').count()).toBeGreaterThanOrEqual(3);
+    // Every count a step records has its words in both languages (not the key as a fallback).
+    const keys = await db.query<{ key: string }>(
+      'select distinct jsonb_object_keys(counts) as key from public.lfi_runs order by 1',
+    );
+    expect(keys.length).toBeGreaterThan(10);
+    for (const language of ['nl', 'en'] as const)
+      expect(keys.map((k) => k.key).filter((key) => !(key in dictionaries[language].countNames))).toEqual([]);
     await page.getByRole('button', { name: 'Noodstop aanzetten' }).click();
     await confirm(page);
     await page.getByRole('button', { name: 'Noodstop uitzetten' }).waitFor();

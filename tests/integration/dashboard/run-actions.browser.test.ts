@@ -72,6 +72,21 @@ describe.skipIf(!chromiumPath)('the dashboard runs yesterday now and restores a 
       'select campaign_id, budget_micros::text from public.lfi_sim_campaigns order by campaign_id',
     );
 
+  it('lays the actions out readably: the dry-run box beside its words, room between the two parts', async () => {
+    const page = await open();
+    const box = await page.getByRole('checkbox', { name: /Proefrun/ }).boundingBox();
+    const words = await page.getByText('Proefrun: alleen controleren, niets wijzigen').boundingBox();
+    const button = await page.getByRole('button', { name: 'Gisteren nu draaien' }).boundingBox();
+    const heading = await page.getByRole('heading', { name: 'Een nacht terugzetten' }).boundingBox();
+    if (!box || !words || !button || !heading) throw new Error('An action is not on the page.');
+    // On one line: the box left of its words, their middles level.
+    expect(box.x + box.width).toBeLessThanOrEqual(words.x + 1);
+    expect(Math.abs(box.y + box.height / 2 - (words.y + words.height / 2))).toBeLessThan(6);
+    expect(box.width).toBeLessThan(40);
+    expect(heading.y - (button.y + button.height)).toBeGreaterThanOrEqual(16);
+    await page.close();
+  });
+
   it('starts the nightly run for yesterday from the button, and the run history shows it', async () => {
     const page = await open();
     await page.getByRole('button', { name: 'Gisteren nu draaien' }).click();
