@@ -89,6 +89,24 @@ export async function generatedByDay(db: SqlDatabase): Promise<Record<string, nu
   return Object.fromEntries(Object.entries(stats).map(([key, row]) => [key, row.leads_generated]));
 }
 
+/** An active partner of `capacity` leads a day serving Schilder in Utrecht (only). */
+export async function addSchilderUtrechtPartner(
+  db: SqlDatabase,
+  name: string,
+  capacity: number,
+): Promise<void> {
+  await db.query(
+    `with p as (
+       insert into public.partners (company_name, is_active, daily_lead_capacity) values ($1, true, $2) returning id
+     ), i as (
+       insert into public.partner_industries (partner_id, industry_id)
+       select p.id, i.id from p, public.industries i where i.name = ' Schilder '
+     )
+     insert into public.partner_regions (partner_id, province) select id, 'utrecht' from p`,
+    [name, capacity],
+  );
+}
+
 /** Opens a database for one test and closes it after, whatever the test did. */
 export async function withDatabase(
   open: () => Promise<SqlDatabase>,

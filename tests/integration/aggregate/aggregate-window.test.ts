@@ -3,7 +3,14 @@ import type { CampaignDailyMetrics } from '../../../shared/ads/ads-channel.port.
 import type { SqlDatabase } from '../../../shared/db/database.port.ts';
 import { aggregateWindow } from '../../../shared/pipeline/aggregate.repository.ts';
 import { databaseLanes } from '../../support/databases.ts';
-import { generatedByDay, insertLeads, readStats, seedSegments, withDatabase } from './aggregate-fixtures.ts';
+import {
+  addSchilderUtrechtPartner,
+  generatedByDay,
+  insertLeads,
+  readStats,
+  seedSegments,
+  withDatabase,
+} from './aggregate-fixtures.ts';
 
 const timeZone = 'Europe/Amsterdam';
 
@@ -257,14 +264,7 @@ describe.each(databaseLanes)('lfi_aggregate_window on $name', (lane) => {
   it("keeps a day's capacity when it is aggregated again after a partner change; a new day gets the new one", () =>
     withDatabase(open, async (db) => {
       await seedSegments(db);
-      const servesSchilderUtrecht = (name: string, capacity: number) => `
-        insert into public.partners (company_name, is_active, daily_lead_capacity) values ('${name}', true, ${capacity});
-        insert into public.partner_industries (partner_id, industry_id)
-        select p.id, i.id from public.partners p, public.industries i
-         where p.company_name = '${name}' and i.name = ' Schilder ';
-        insert into public.partner_regions (partner_id, province)
-        select id, 'utrecht' from public.partners where company_name = '${name}';`;
-      await db.exec(servesSchilderUtrecht('first', 10));
+      await addSchilderUtrechtPartner(db, 'first', 10);
       await insertLeads(db, [
         ...Array.from({ length: 4 }, (_, i) => ({
           segment: 'schilder-utrecht' as const,
@@ -283,7 +283,7 @@ describe.each(databaseLanes)('lfi_aggregate_window on $name', (lane) => {
 
       // A day later: the first partner halves its capacity, a second one joins, and a late verdict comes in.
       await db.exec(`update public.partners set daily_lead_capacity = 5 where company_name = 'first'`);
-      await db.exec(servesSchilderUtrecht('second', 20));
+      await addSchilderUtrechtPartner(db, 'second', 20);
       await db.exec(`update public.leads set status = 'accepted' where status = 'pending'`);
       await aggregate(db, '2026-01-15', '2026-01-16');
 

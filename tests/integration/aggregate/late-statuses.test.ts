@@ -6,7 +6,13 @@ import { runAggregateStep } from '../../../shared/pipeline/aggregate.step.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
 import { createRuntime } from '../../../shared/runtime/runtime.ts';
 import { databaseLanes } from '../../support/databases.ts';
-import { insertLeads, readStats, seedSegments, withDatabase } from './aggregate-fixtures.ts';
+import {
+  addSchilderUtrechtPartner,
+  insertLeads,
+  readStats,
+  seedSegments,
+  withDatabase,
+} from './aggregate-fixtures.ts';
 
 const timeZone = 'Europe/Amsterdam';
 
@@ -26,11 +32,7 @@ describe.each(databaseLanes)('late lead statuses on $name', (lane) => {
   it("counts a verdict that comes after its day left the trailing window, keeping the day's capacity", () =>
     withDatabase(open, async (db) => {
       await seedSegments(db);
-      await db.exec(`
-        insert into public.partners (company_name, is_active, daily_lead_capacity) values ('Verf & Co', true, 10);
-        insert into public.partner_industries (partner_id, industry_id)
-        select p.id, i.id from public.partners p, public.industries i where i.name = ' Schilder ';
-        insert into public.partner_regions (partner_id, province) select id, 'utrecht' from public.partners;`);
+      await addSchilderUtrechtPartner(db, 'Verf & Co', 10);
       await insertLeads(db, [
         { segment: 'schilder-utrecht', createdAt: '2026-01-05T09:00:00Z', status: 'accepted', price: '9.00' },
         { segment: 'schilder-utrecht', createdAt: '2026-01-05T10:00:00Z', status: 'accepted', price: '9.00' },
