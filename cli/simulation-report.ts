@@ -27,6 +27,7 @@ export function recoveryCell(m: SegmentMetrics): string {
 
 export const reportColumns: readonly Column[] = [
   { header: 'exp.gap %', cell: (m) => pct(m.expectedLeadGap) },
+  { header: 'in reach %', cell: (m) => pct(m.expectedLeadGapInReach) },
   { header: '|7d gap| %', cell: (m) => num(m.meanAbs7DayGapPct) },
   { header: '±10% share', cell: (m) => pct(m.within10PctShare, 0) },
   { header: 'target', cell: (m) => m.targetLeads.toFixed(0), shared: true },
@@ -73,6 +74,7 @@ export function formatScenarioTable(runs: readonly SimulationMetrics[]): string 
 /** The columns of a library summary: one row per scenario, how each controller did overall. */
 const libraryColumns = [
   'exp.gap %',
+  'in reach %',
   '|7d gap| %',
   '±10% share',
   'volatility %',

@@ -53,6 +53,11 @@ export interface SegmentMetrics {
   readonly segmentDays: number;
   /** Mean of |expected leads at the budget in force − target| / target (a fraction). */
   readonly expectedLeadGap: number | null;
+  /**
+   * The same over the days whose target is within reach (`outOfReach`): where a right budget
+   * exists, how close the chosen one came. On the other days the budget is judged on its spend.
+   */
+  readonly expectedLeadGapInReach: number | null;
   /** Mean of |7-day average realized leads − target| / target × 100. */
   readonly meanAbs7DayGapPct: number | null;
   /** Share of segment-days whose 7-day gap is within ±10%. */
@@ -60,6 +65,8 @@ export interface SegmentMetrics {
   readonly realizedLeads: number;
   readonly targetLeads: number;
   readonly spendMicros: Micros;
+  /** Spend on the days whose target is out of reach: raising there buys too little or too dear. */
+  readonly spendOutOfReachMicros: Micros;
   readonly costPerLeadMicros: Micros | null;
   /** Leads above capacity × the day's cost per lead. */
   readonly wastedSpendMicros: Micros;
@@ -101,6 +108,11 @@ const WINDOW_DAYS = 7;
  * or when even 90% of it costs more at the margin than a lead earns.
  */
 export const REACH = 0.9;
+
+/** The day's target lies out of the market's reach, in range or in value (see REACH). */
+export function outOfReach(day: SegmentDayRecord): boolean {
+  return day.maxExpectedLeads < REACH * day.target || day.targetUneconomic;
+}
 
 export function simulationMetrics(series: SimulationSeries, options: MetricOptions = {}): SimulationMetrics {
   const warmupDays = options.warmupDays ?? series.warmupDays;
@@ -155,10 +167,12 @@ interface SegmentParts {
   readonly unreachable: boolean;
   readonly segmentDays: number;
   readonly expectedGaps: number[];
+  readonly expectedGapsInReach: number[];
   readonly gaps7DayPct: number[];
   readonly realizedLeads: number;
   readonly targetLeads: number;
   readonly spendMicros: number;
+  readonly spendOutOfReachMicros: number;
   readonly wastedSpendMicros: number;
   readonly spendAboveCeilingMicros: number;
   readonly moves: number[];
@@ -175,27 +189,26 @@ function segmentParts(
 ): SegmentParts {
   const days = segment.days;
   const counted = days.filter((d) => d.day >= warmupDays);
-  const expectedGaps = counted
-    .filter((d) => d.target > 0 && !d.outage)
-    .map((d) => Math.abs(d.expectedLeads - d.target) / d.target);
+  const judged = counted.filter((d) => d.target > 0 && !d.outage);
+  const gap = (d: SegmentDayRecord) => Math.abs(d.expectedLeads - d.target) / d.target;
   const gaps7DayPct = counted
     .filter((d) => d.target > 0)
     .map((d) => (Math.abs(trailingMean(days, d.day, (x) => x.realizedLeads) - d.target) / d.target) * 100);
-  const reachDays = counted.filter((d) => d.target > 0 && !d.outage);
-  const unreachable =
-    reachDays.length > 0 &&
-    reachDays.filter((d) => d.maxExpectedLeads < REACH * d.target || d.targetUneconomic).length >
-      reachDays.length / 2;
+  const unreachable = judged.length > 0 && judged.filter(outOfReach).length > judged.length / 2;
   const moves = counted.filter((d) => d.budgetMicros > 0).map((d) => budgetMove(d) / d.budgetMicros);
   return {
     segment,
     unreachable,
     segmentDays: counted.length,
-    expectedGaps,
+    expectedGaps: judged.map(gap),
+    expectedGapsInReach: judged.filter((d) => !outOfReach(d)).map(gap),
     gaps7DayPct,
     realizedLeads: sum(counted.map((d) => d.realizedLeads)),
     targetLeads: sum(counted.map((d) => d.target)),
     spendMicros: sum(counted.map((d) => d.spendMicros)),
+    spendOutOfReachMicros: sum(
+      counted.filter((d) => d.target > 0 && outOfReach(d)).map((d) => d.spendMicros),
+    ),
     wastedSpendMicros: sum(counted.map(wastedSpendMicros)),
     spendAboveCeilingMicros: sum(counted.map((d) => d.spendAboveCeilingMicros)),
     moves,
@@ -220,11 +233,13 @@ function summarise(name: string, unreachable: boolean, parts: readonly SegmentPa
     unreachable,
     segmentDays: sum(parts.map((p) => p.segmentDays)),
     expectedLeadGap: mean(all((p) => p.expectedGaps)),
+    expectedLeadGapInReach: mean(all((p) => p.expectedGapsInReach)),
     meanAbs7DayGapPct: mean(gaps7),
     within10PctShare: gaps7.length ? gaps7.filter((g) => g <= WITHIN * 100).length / gaps7.length : null,
     realizedLeads,
     targetLeads: sum(parts.map((p) => p.targetLeads)),
     spendMicros,
+    spendOutOfReachMicros: sum(parts.map((p) => p.spendOutOfReachMicros)),
     costPerLeadMicros: realizedLeads > 0 ? Math.round(spendMicros / realizedLeads) : null,
     wastedSpendMicros: sum(parts.map((p) => p.wastedSpendMicros)),
     spendAboveCeilingMicros: sum(parts.map((p) => p.spendAboveCeilingMicros)),

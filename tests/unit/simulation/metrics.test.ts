@@ -94,6 +94,34 @@ describe('the simulation metrics', () => {
     expect(metrics.overall.expectedLeadGap).toBeCloseTo(0.15, 10);
   });
 
+  it('measures the expected-lead gap on the days a budget can reach the target, and spend on the others', () => {
+    // Days 0–1 within reach (gaps 10%, 30%); day 2 beyond the highest budget; day 3 dearer than a lead earns.
+    const expected = [9, 13, 6, 4];
+    const s = series([
+      {
+        days: days(4, (n) => ({
+          expectedLeads: expected[n] ?? 0,
+          maxExpectedLeads: n === 2 ? 8 : 40,
+          targetUneconomic: n === 3,
+          spendMicros: euros(n < 2 ? 100 : 50),
+        })),
+      },
+      { code: 'never', days: days(2, () => ({ expectedLeads: 5, targetUneconomic: true })) },
+    ]);
+
+    const metrics = simulationMetrics(s);
+
+    expect(metrics.segments[0]?.expectedLeadGap).toBeCloseTo((0.1 + 0.3 + 0.4 + 0.6) / 4, 10);
+    expect(metrics.segments[0]?.expectedLeadGapInReach).toBeCloseTo(0.2, 10);
+    expect(metrics.segments[0]?.spendOutOfReachMicros).toBe(euros(100));
+    expect(metrics.segments[1]).toMatchObject({
+      expectedLeadGapInReach: null,
+      spendOutOfReachMicros: euros(200),
+    });
+    expect(metrics.overall.expectedLeadGapInReach).toBeCloseTo(0.2, 10);
+    expect(metrics.overall.spendOutOfReachMicros).toBe(euros(300));
+  });
+
   it('leaves the warm-up out of the tracking figures', () => {
     const s = series([{ days: days(20, (n) => ({ expectedLeads: n < 14 ? 0 : 11 })) }], { warmupDays: 14 });
 

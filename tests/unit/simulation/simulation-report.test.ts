@@ -58,14 +58,16 @@ describe('the simulation report', () => {
     expect(lines[0]).toBe(
       'Scenario two-painters: 2 segments, metrics after a 2-day warm-up; each cell: default / plan',
     );
-    expect(lines[1]).toMatch(/^segment\s+exp\.gap %\s+\|7d gap\| %\s+±10% share\s+target\s+leads\s+spend €/);
+    expect(lines[1]).toMatch(
+      /^segment\s+exp\.gap %\s+in reach %\s+\|7d gap\| %\s+±10% share\s+target\s+leads\s+spend €/,
+    );
     expect(lines.slice(3).map((l) => l.split(/\s{2,}/)[0])).toEqual([
       'schilder-utrecht',
       'schilder-zeeland',
       'overall',
     ]);
     // The target is the scenario's: shown once; the rest once per controller.
-    expect(lines[5]).toMatch(/^overall\s+1\.\d \/ 1\.\d\s+.*\s+154\s+152 \/ 152\s/);
+    expect(lines[5]).toMatch(/^overall\s+1\.\d \/ 1\.\d\s+1\.\d \/ 1\.\d\s+.*\s+154\s+152 \/ 152\s/);
   });
 
   it('draws one SVG with a leads panel and a budget panel per segment, and a legend', () => {
