@@ -60,6 +60,15 @@ export const controllerSettingsSchema = z.strictObject({
     .gt(0)
     .lt(0.5)
     .default(1 / 30),
+  /**
+   * The same for its conversion rate, leads per click, where the model reads the level off clicks:
+   * a new form or landing page, about once a year.
+   */
+  conversionChangeRate: z
+    .number()
+    .gt(0)
+    .lt(0.5)
+    .default(1 / 365),
   /** A move smaller than this share of the budget is not made (the model's own margin may widen it). */
   deadband: z.number().min(0).lt(1).default(0.04),
   /** The model's margin, in standard errors of its estimate: a smaller move is noise, not news. */

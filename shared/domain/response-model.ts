@@ -14,7 +14,8 @@ import type { Micros } from './money.ts';
  *
  * The fit is Poisson with a conjugate gamma prior: the branch's cost per lead at the segment's
  * own spend level, worth `priorLeads` leads. A segment with little data leans on its branch; one
- * with hundreds of leads speaks for itself.
+ * with hundreds of leads speaks for itself. Where the ads channel reports clicks, the scale is a
+ * clicks scale times a conversion rate (`fitResponseModel`).
  */
 
 export interface SegmentDay {
@@ -25,6 +26,8 @@ export interface SegmentDay {
   readonly budgetMicros: Micros | null;
   /** Share of impressions lost to a too-small budget (0..1), when the channel reports it. */
   readonly budgetLostImpressionShare: number | null;
+  /** Clicks the ads channel reported for the day, when known. */
+  readonly clicks?: number | null;
 }
 
 export interface ModelSettings {
@@ -35,6 +38,8 @@ export interface ModelSettings {
   readonly priorLeads: number;
   /** Prior chance that a segment's level shifts on a given day (a cost shock, a new competitor). */
   readonly changeRate: number;
+  /** The same for its conversion rate, leads per click (a new form or landing page): far rarer. */
+  readonly conversionChangeRate: number;
 }
 
 export interface ResponseModel {
@@ -94,11 +99,85 @@ export function spendAtMarginalCost(model: ResponseModel, maxEuros: number): num
 }
 
 /**
- * Fits the scale from the segment's days (oldest first, ending at the run date) and a prior
- * cost per lead (euros). Days without spend carry no information about the response and are
- * left out, as are days with no leads where the first fit and the noise the days show give a day
- * without leads a chance below 1% (a tracking outage, not a market). Returns null when no day is
- * usable.
+ * The segment's model from its days (oldest first, ending at the run date) and a prior cost per
+ * lead (euros); null when no day is usable.
+ *
+ * Where the ads channel reports clicks (at least twice as many as leads, and ten leads to go on),
+ * the model is a funnel: leads = clicks(spend) × conversion rate. Clicks are what the auction
+ * sells, so a cost shock moves them first, and they count many times the leads: their level is
+ * fitted as below with its change points, and sees a shift within days. The conversion rate
+ * (leads ÷ clicks) belongs to the landing page and the form, not to the auction: it is weighed on
+ * the leads with change points of its own, a priori far rarer (`conversionChangeRate`), so a run
+ * of lucky or unlucky lead counts does not move it, while a true shift in it, or a shock the
+ * clicks do not show, still carries it within a couple of weeks. Clicks that say nothing the
+ * leads do not (a fixed multiple of them) show it in their noise, and the funnel then claims no
+ * more certainty than the leads alone. Without clicks the model reads the leads directly.
+ */
+export function fitResponseModel(
+  days: readonly SegmentDay[],
+  priorCostPerLeadEuros: number,
+  settings: ModelSettings,
+): ResponseModel | null {
+  return (
+    fitThroughClicks(days, priorCostPerLeadEuros, settings) ??
+    fitCounts(days, priorCostPerLeadEuros, settings)
+  );
+}
+
+/** Leads a funnel needs before its conversion rate is read off them. */
+const MIN_FUNNEL_LEADS = 10;
+
+function fitThroughClicks(
+  days: readonly SegmentDay[],
+  priorCostPerLeadEuros: number,
+  settings: ModelSettings,
+): ResponseModel | null {
+  const known = days.flatMap((day, index) =>
+    day.spendMicros > 0 && day.clicks != null
+      ? [
+          {
+            leads: day.leads,
+            driver: day.clicks,
+            weight: 0.5 ** ((days.length - 1 - index) / settings.halfLifeDays),
+          },
+        ]
+      : [],
+  );
+  const all = totals(known, 1);
+  if (all.leads < MIN_FUNNEL_LEADS || all.driver < 2 * all.leads) return null;
+  // The conversion rate, leads per click: a day without leads despite the clicks that make one
+  // nearly certain is a tracking outage, as for the leads themselves.
+  const ratio = all.leads / all.driver;
+  const converting = known.filter(
+    (day) => day.leads > 0 || chanceOfNoLeads(ratio * day.driver, 1) >= OUTAGE_CHANCE,
+  );
+  const conversion = levelFit(
+    converting,
+    { shape: settings.priorLeads, rate: settings.priorLeads / ratio },
+    overdispersion(converting, ratio),
+    settings.conversionChangeRate,
+  );
+  const clicks = fitCounts(
+    days.map((day) =>
+      day.clicks == null ? { ...day, leads: 0, spendMicros: 0 } : { ...day, leads: day.clicks },
+    ),
+    priorCostPerLeadEuros * conversion.mean,
+    settings,
+  );
+  if (!clicks) return null;
+  return {
+    scale: clicks.scale * conversion.mean,
+    elasticity: clicks.elasticity,
+    relativeError: Math.hypot(clicks.relativeError, conversion.relativeError),
+    dispersion: clicks.dispersion,
+  };
+}
+
+/**
+ * Fits the scale of counts (leads, or clicks) against spend from the segment's days and a prior
+ * cost per count (euros). Days without spend carry no information about the response and are
+ * left out, as are days with no count where the first fit and the noise the days show give such
+ * a day a chance below 1% (a tracking outage, not a market). Returns null when no day is usable.
  *
  * Feedback: a shift in level (a cost shock, a new competitor) is weighed, not tested. Every
  * split of the days into before and after is a hypothesis "the level moved then", with its prior
@@ -108,7 +187,7 @@ export function spendAtMarginalCost(model: ResponseModel, maxEuros: number): num
  * average. A shift the days confirm soon carries the model in full; one or two odd days barely
  * move it; and no single most-extreme split is trusted, so its luck is not believed.
  */
-export function fitResponseModel(
+function fitCounts(
   days: readonly SegmentDay[],
   priorCostPerLeadEuros: number,
   settings: ModelSettings,

@@ -145,6 +145,27 @@ describe.each(databaseLanes)('the nightly pipeline on $name', (lane) => {
     ]);
   });
 
+  it('gives the controller each lookback day’s clicks as the report gave them', async () => {
+    await runNight(runtime, '2026-11-20'); // a rerun of the first test's night changes nothing
+    const [{ inputs }] = (await db.query<{
+      inputs: { segment_id: string; history: { date: string; clicks: number }[] }[];
+    }>(`select public.lfi_orchestration_inputs('2026-11-20', 'google_ads', 7) as inputs`)) as [
+      { inputs: { segment_id: string; history: { date: string; clicks: number }[] }[] },
+    ];
+    const stats = await db.query<{ segment_id: string; date: string; clicks: number }>(
+      `select segment_id, date::text as date, google_ads_clicks as clicks from public.lead_generation_stats
+        where date > date '2026-11-20' - 7 and date <= '2026-11-20'`,
+    );
+    const reported = new Map(stats.map((row) => [`${row.segment_id} ${row.date}`, row.clicks]));
+
+    const days = inputs.flatMap((segment) =>
+      segment.history.map((day) => [day.clicks, reported.get(`${segment.segment_id} ${day.date}`)]),
+    );
+    expect(days.length).toBeGreaterThan(inputs.length);
+    for (const [given, report] of days) expect(given).toBe(report);
+    expect(days.some(([clicks]) => (clicks ?? 0) > 0)).toBe(true);
+  });
+
   it('changes nothing when the same date runs again: budgets, plans and the log stay as after the first run', async () => {
     const before = {
       budgets: await budgets(),

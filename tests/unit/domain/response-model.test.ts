@@ -6,8 +6,14 @@ import {
   type SegmentDay,
 } from '../../../shared/domain/response-model.ts';
 
-/** The controller's default model settings (elasticity 0.8, half-life 28 days, a shift a month). */
-const settings: ModelSettings = { elasticity: 0.8, halfLifeDays: 28, priorLeads: 5, changeRate: 1 / 30 };
+/** The controller's default model settings (elasticity 0.8, half-life 28 days, a shift a month, in conversion a year). */
+const settings: ModelSettings = {
+  elasticity: 0.8,
+  halfLifeDays: 28,
+  priorLeads: 5,
+  changeRate: 1 / 30,
+  conversionChangeRate: 1 / 365,
+};
 
 /** The model of a history that has one (every history here does). */
 function fitResponseModel(history: SegmentDay[], priorCostPerLead: number, modelSettings: ModelSettings) {
@@ -110,5 +116,94 @@ describe('the response model', () => {
     const history = days([{ days: 28, spendEuros: 100, leads: (day) => (day === 20 ? 0 : 8) }]);
     const model = fitResponseModel(history, 12.5, settings);
     expect(expectedLeads(model, 100)).toBeCloseTo(8, 0);
+  });
+});
+
+describe('the response model through clicks', () => {
+  /** Days at €100 whose clicks are Poisson around `clicksAt(day)` and leads one in ten of them. */
+  function clickDays(count: number, clicksAt: (day: number) => number, seed = 5): SegmentDay[] {
+    const clicks = poisson(1, seed);
+    let state = seed * 7919;
+    const uniform = () => {
+      state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+      return state / 4_294_967_296;
+    };
+    return Array.from({ length: count }, (_, day) => {
+      const mean = clicksAt(day);
+      let n = 0;
+      for (let i = 0; i < mean; i++) n += clicks(); // a sum of Poisson(1)s: Poisson(mean) for whole means
+      let leads = 0;
+      for (let i = 0; i < n; i++) if (uniform() < 0.1) leads += 1;
+      return {
+        date: `d${day}`,
+        leads,
+        clicks: n,
+        spendMicros: 100_000_000,
+        budgetMicros: 100_000_000,
+        budgetLostImpressionShare: null,
+      };
+    });
+  }
+  const withoutClicks = (history: SegmentDay[]) => history.map((day) => ({ ...day, clicks: null }));
+
+  it('sees a drop in clicks within days, where the few leads cannot tell it yet', () => {
+    // 8 leads a day from 80 clicks for 40 days; then clicks cost more: 50 clicks, 5 leads a day.
+    const history = clickDays(45, (day) => (day < 40 ? 80 : 50));
+
+    const funnel = fitResponseModel(history, 12.5, settings);
+    const leadsOnly = fitResponseModel(withoutClicks(history), 12.5, settings);
+
+    expect(expectedLeads(funnel, 100)).toBeGreaterThan(4.5);
+    expect(expectedLeads(funnel, 100)).toBeLessThan(5.8);
+    expect(expectedLeads(leadsOnly, 100)).toBeGreaterThan(6.5);
+  });
+
+  it('still follows the leads within two weeks when the clicks do not show a shift', () => {
+    // 80 clicks a day throughout; their leads fall from one in ten to one in sixteen after day 40.
+    const steadyClicks = clickDays(54, () => 80);
+    const fewer = poisson(5, 13);
+    const history = steadyClicks.map((day, n) => (n < 40 ? day : { ...day, leads: fewer() }));
+
+    const funnel = fitResponseModel(history, 12.5, settings);
+    const leadsOnly = fitResponseModel(withoutClicks(history), 12.5, settings);
+
+    expect(expectedLeads(funnel, 100)).toBeLessThan(0.85 * 8);
+    expect(expectedLeads(funnel, 100)).toBeLessThan(1.1 * expectedLeads(leadsOnly, 100));
+  });
+
+  it('knows the level better through clicks that carry news the leads do not', () => {
+    const history = clickDays(40, () => 80);
+
+    const funnel = fitResponseModel(history, 12.5, settings);
+    const leadsOnly = fitResponseModel(withoutClicks(history), 12.5, settings);
+
+    expect(expectedLeads(funnel, 100)).toBeGreaterThan(7);
+    expect(expectedLeads(funnel, 100)).toBeLessThan(9);
+    expect(funnel.relativeError).toBeLessThan(leadsOnly.relativeError);
+  });
+
+  it('claims no more certainty where clicks are only the leads times ten', () => {
+    const history = days([{ days: 40, spendEuros: 100, leads: poisson(8) }]);
+    const tenfold = history.map((day) => ({ ...day, clicks: day.leads * 10 }));
+
+    const funnel = fitResponseModel(tenfold, 12.5, settings);
+    const leadsOnly = fitResponseModel(history, 12.5, settings);
+
+    expect(funnel.relativeError).toBeGreaterThanOrEqual(leadsOnly.relativeError * 0.95);
+    expect(expectedLeads(funnel, 100)).toBeCloseTo(expectedLeads(leadsOnly, 100), 0);
+  });
+
+  it('reads leads alone where the channel reports no clicks, or fewer clicks than leads', () => {
+    const history = days([{ days: 40, spendEuros: 100, leads: poisson(8) }]);
+    const leadsOnly = fitResponseModel(history, 12.5, settings);
+
+    for (const clicks of [0, 4]) {
+      const model = fitResponseModel(
+        history.map((day) => ({ ...day, clicks })),
+        12.5,
+        settings,
+      );
+      expect(model).toEqual(leadsOnly);
+    }
   });
 });
