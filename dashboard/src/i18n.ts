@@ -27,6 +27,7 @@ const nlReasons: ReasonWords = {
   noModel: 'nog geen uitgaven om van te leren',
   model:
     'model {model_leads_per_day} leads/dag bij {model_budget} ({model_cost_per_lead} per lead, de volgende {model_marginal_cost})',
+  clicks: 'uit {model_clicks_per_day} klikken/dag, waarvan {model_conversion_percent}% een lead wordt',
   targetNeeds: 'het doel vraagt {needed_budget}/dag',
   leadEarns: 'een lead levert {lead_value} op, dus hoogstens {economic_budget}/dag',
   notBudgetLimited: 'het budget remt de levering niet',

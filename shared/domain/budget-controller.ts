@@ -389,6 +389,17 @@ function modelRule(
   const notes: string[] = [
     `model ${atLeads.toFixed(1)} leads/day at ${euros(at)} (${euros(atSpend / atLeads)} each, next ${euros(atMarginal)})`,
   ];
+  const funnel =
+    model.conversionRate === undefined
+      ? {}
+      : {
+          model_clicks_per_day: atLeads / model.conversionRate,
+          model_conversion_percent: model.conversionRate * 100,
+        };
+  if (funnel.model_clicks_per_day !== undefined)
+    notes.push(
+      `from ${funnel.model_clicks_per_day.toFixed(0)} clicks/day, ${funnel.model_conversion_percent.toFixed(1)}% converting`,
+    );
   if (reasons.includes('max_marginal_cost') && maxMarginal !== null)
     notes.push(`a lead earns ${euros(maxMarginal)}, so at most ${euros(economicBudget)}/day`);
   else notes.push(`target needs ${euros(neededSpend / spendPerBudget)}/day`);
@@ -409,6 +420,7 @@ function modelRule(
     model_budget: at,
     model_cost_per_lead: atSpend / atLeads,
     model_marginal_cost: atMarginal,
+    ...funnel,
     needed_budget: neededSpend / spendPerBudget,
     ...(maxMarginal !== null && Number.isFinite(economicSpend)
       ? { lead_value: maxMarginal, economic_budget: economicBudget }

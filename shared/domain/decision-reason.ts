@@ -61,6 +61,9 @@ export interface ReasonParams {
   readonly model_budget?: number;
   readonly model_cost_per_lead?: number;
   readonly model_marginal_cost?: number;
+  /** Where the model reads the level off clicks: the clicks at the current budget, and the share that become leads. */
+  readonly model_clicks_per_day?: number;
+  readonly model_conversion_percent?: number;
   readonly needed_budget?: number;
   readonly lead_value?: number;
   readonly economic_budget?: number;
@@ -104,6 +107,7 @@ export interface ReasonWords {
   readonly noCostData: string;
   readonly noModel: string;
   readonly model: string;
+  readonly clicks: string;
   readonly targetNeeds: string;
   readonly leadEarns: string;
   readonly notBudgetLimited: string;
@@ -142,6 +146,7 @@ export const englishReasonWords: ReasonWords = {
   noModel: 'no spend to learn from yet',
   model:
     'model {model_leads_per_day} leads/day at {model_budget} ({model_cost_per_lead} each, next {model_marginal_cost})',
+  clicks: 'from {model_clicks_per_day} clicks/day, {model_conversion_percent}% converting',
   targetNeeds: 'target needs {needed_budget}/day',
   leadEarns: 'a lead earns {lead_value}, so at most {economic_budget}/day',
   notBudgetLimited: 'budget does not limit delivery',
@@ -224,6 +229,7 @@ export function renderReason(
   else if (p.model_leads_per_day === undefined) basis.push(words.noModel);
   else {
     basis.push(fill(words.model));
+    if (p.model_clicks_per_day !== undefined) basis.push(fill(words.clicks));
     basis.push(fill(has('max_marginal_cost') ? words.leadEarns : words.targetNeeds));
     if (has('not_budget_limited')) {
       const why = [
@@ -274,7 +280,8 @@ function formatParam(key: string, params: ReasonParams, format: ReasonFormat): s
   if (moneyParams.has(key) && (typeof value === 'string' || typeof value === 'number'))
     return format.euros(value);
   if (key === 'gap_percent' && typeof value === 'number') return signedPercent(value, format);
-  if (key === 'recent_leads_per_day' || key === 'model_leads_per_day') return format.number(Number(value), 1);
+  if (key === 'recent_leads_per_day' || key === 'model_leads_per_day' || key === 'model_conversion_percent')
+    return format.number(Number(value), 1);
   if (key === 'target_leads_per_day' && typeof value === 'number')
     return format.number(value, Number.isInteger(value) ? 0 : 2);
   if (typeof value === 'number') return format.number(value, 0);

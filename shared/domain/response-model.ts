@@ -50,6 +50,8 @@ export interface ResponseModel {
   readonly relativeError: number;
   /** Variance of a day's leads ÷ its mean (1 for Poisson; more when costs swing day to day). */
   readonly dispersion: number;
+  /** Leads per click, where the model reads the level off clicks (a funnel). */
+  readonly conversionRate?: number;
 }
 
 const MIN_CHANGE_DAYS = 3;
@@ -170,6 +172,7 @@ function fitThroughClicks(
     elasticity: clicks.elasticity,
     relativeError: Math.hypot(clicks.relativeError, conversion.relativeError),
     dispersion: clicks.dispersion,
+    conversionRate: conversion.mean,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   controllerSettingsSchema,
   decideBudgets,
 } from '../../../shared/domain/budget-controller.ts';
+import { renderReason } from '../../../shared/domain/decision-reason.ts';
 import {
   defaultGuardrailSettings,
   type GuardrailSettings,
@@ -68,6 +69,17 @@ describe('the default controller', () => {
     expect(decision.explanation).toBe(
       '+20% (capped from +66%): model 20.0 leads/day at €400 (€20.00 each, next €25.00); target needs €664/day; 7-day avg 20.0 vs target 30 (gap +33%)',
     );
+  });
+
+  it('names the clicks and the conversion rate behind the model where the report gives clicks', () => {
+    // 200 clicks a day at €400, one in ten a lead: the same 20 leads, read through the funnel.
+    const decision = decideOne(
+      segment({ segmentId: 'a', targetLeadsPerDay: 30, history: days(28, 400, 20, { clicks: 200 }) }),
+    );
+    expect(decision.explanation).toBe(
+      '+20% (capped from +66%): model 20.0 leads/day at €400 (€20.00 each, next €25.00); from 200 clicks/day, 10.0% converting; target needs €664/day; 7-day avg 20.0 vs target 30 (gap +33%)',
+    );
+    expect(renderReason(decision.reason)).toBe(decision.explanation);
   });
 
   it('reads the model at what today’s budget spends: a budget spent at 90% buys the leads of 90% of it', () => {
