@@ -36,7 +36,7 @@ const segmentSchema = z.object({
       spend_micros: z.number().int(),
       budget_micros: z.number().int().nullable(),
       lost_share: decimal.nullable(),
-      clicks: z.number().int().optional(),
+      clicks: z.number().int(),
     }),
   ),
   revenue: decimal,
@@ -114,7 +114,7 @@ export function controllerInputOf(
       spendMicros: day.spend_micros,
       budgetMicros: day.budget_micros,
       budgetLostImpressionShare: day.lost_share,
-      clicks: day.clicks ?? null,
+      clicks: day.clicks,
     })),
     valuePerLeadMicros:
       row.decided_leads > 0 ? Math.round(microsFromEuros(row.revenue) / row.decided_leads) : null,
