@@ -73,17 +73,20 @@ const bench: Bench = async () => {
   const [ours, plan] = overall;
   if (ours && plan) results.push(...againstPlan(ours, plan));
   const closer = (gap: (m: SegmentMetrics) => number | null, what: string): BenchResult => {
-    const judged = rows.filter(({ metrics: [a, b] }) => a && b && gap(a) !== null && gap(b) !== null);
-    const won = judged.filter(
-      ({ metrics: [a, b] }) => (gap(a as SegmentMetrics) ?? 1) < (gap(b as SegmentMetrics) ?? 0),
-    );
+    // Per scenario that has the figure for both: default's and plan's.
+    const judged = rows.flatMap(({ metrics: [a, b] }) => {
+      const ours = a ? gap(a) : null;
+      const theirs = b ? gap(b) : null;
+      return ours !== null && theirs !== null ? [{ ours, theirs }] : [];
+    });
+    const won = judged.filter(({ ours, theirs }) => ours < theirs).length;
     return {
       bench: name,
       metric: `library: scenarios where default sets the budget closer than plan (${what})`,
-      value: won.length,
+      value: won,
       unit: `of ${judged.length}`,
       target: `= ${judged.length}`,
-      pass: won.length === judged.length,
+      pass: won === judged.length,
     };
   };
   results.push(

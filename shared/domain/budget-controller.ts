@@ -389,16 +389,10 @@ function modelRule(
   const notes: string[] = [
     `model ${atLeads.toFixed(1)} leads/day at ${euros(at)} (${euros(atSpend / atLeads)} each, next ${euros(atMarginal)})`,
   ];
-  const funnel =
-    model.conversionRate === undefined
-      ? {}
-      : {
-          model_clicks_per_day: atLeads / model.conversionRate,
-          model_conversion_percent: model.conversionRate * 100,
-        };
-  if (funnel.model_clicks_per_day !== undefined)
+  const conversion = model.conversionRate;
+  if (conversion !== undefined)
     notes.push(
-      `from ${funnel.model_clicks_per_day.toFixed(0)} clicks/day, ${funnel.model_conversion_percent.toFixed(1)}% converting`,
+      `from ${(atLeads / conversion).toFixed(0)} clicks/day, ${(conversion * 100).toFixed(1)}% converting`,
     );
   if (reasons.includes('max_marginal_cost') && maxMarginal !== null)
     notes.push(`a lead earns ${euros(maxMarginal)}, so at most ${euros(economicBudget)}/day`);
@@ -420,7 +414,9 @@ function modelRule(
     model_budget: at,
     model_cost_per_lead: atSpend / atLeads,
     model_marginal_cost: atMarginal,
-    ...funnel,
+    ...(conversion !== undefined
+      ? { model_clicks_per_day: atLeads / conversion, model_conversion_percent: conversion * 100 }
+      : {}),
     needed_budget: neededSpend / spendPerBudget,
     ...(maxMarginal !== null && Number.isFinite(economicSpend)
       ? { lead_value: maxMarginal, economic_budget: economicBudget }

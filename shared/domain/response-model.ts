@@ -122,7 +122,7 @@ export function fitResponseModel(
 ): ResponseModel | null {
   return (
     fitThroughClicks(days, priorCostPerLeadEuros, settings) ??
-    fitCounts(days, priorCostPerLeadEuros, settings)
+    fitCounts(days, (day) => day.leads, priorCostPerLeadEuros, settings)
   );
 }
 
@@ -134,39 +134,30 @@ function fitThroughClicks(
   priorCostPerLeadEuros: number,
   settings: ModelSettings,
 ): ResponseModel | null {
+  // The conversion rate: each day's leads against its clicks.
   const known = days.flatMap((day, index) =>
     day.spendMicros > 0 && day.clicks != null
       ? [
           {
             leads: day.leads,
             driver: day.clicks,
-            weight: 0.5 ** ((days.length - 1 - index) / settings.halfLifeDays),
+            weight: ageWeight(days.length, index, settings.halfLifeDays),
           },
         ]
       : [],
   );
   const all = totals(known, 1);
   if (all.leads < MIN_FUNNEL_LEADS || all.driver < 2 * all.leads) return null;
-  // The conversion rate, leads per click: a day without leads despite the clicks that make one
-  // nearly certain is a tracking outage, as for the leads themselves.
   const ratio = all.leads / all.driver;
-  const converting = known.filter(
-    (day) => day.leads > 0 || chanceOfNoLeads(ratio * day.driver, 1) >= OUTAGE_CHANCE,
-  );
-  const conversion = levelFit(
-    converting,
+  const conversion = weighLevel(
+    known,
     { shape: settings.priorLeads, rate: settings.priorLeads / ratio },
-    overdispersion(converting, ratio),
     settings.conversionChangeRate,
   );
-  const clicks = fitCounts(
-    days.map((day) =>
-      day.clicks == null ? { ...day, leads: 0, spendMicros: 0 } : { ...day, leads: day.clicks },
-    ),
-    priorCostPerLeadEuros * conversion.mean,
-    settings,
-  );
-  if (!clicks) return null;
+  const clicks =
+    conversion &&
+    fitCounts(days, (day) => day.clicks ?? null, priorCostPerLeadEuros * conversion.mean, settings);
+  if (!conversion || !clicks) return null;
   return {
     scale: clicks.scale * conversion.mean,
     elasticity: clicks.elasticity,
@@ -177,10 +168,9 @@ function fitThroughClicks(
 }
 
 /**
- * Fits the scale of counts (leads, or clicks) against spend from the segment's days and a prior
- * cost per count (euros). Days without spend carry no information about the response and are
- * left out, as are days with no count where the first fit and the noise the days show give such
- * a day a chance below 1% (a tracking outage, not a market). Returns null when no day is usable.
+ * Fits the scale of a count (leads, or clicks; null where unknown) against spend from the
+ * segment's days and a prior cost per count (euros). Days without spend carry no information
+ * about the response and are left out. Returns null when no day is usable.
  *
  * Feedback: a shift in level (a cost shock, a new competitor) is weighed, not tested. Every
  * split of the days into before and after is a hypothesis "the level moved then", with its prior
@@ -192,43 +182,66 @@ function fitThroughClicks(
  */
 function fitCounts(
   days: readonly SegmentDay[],
-  priorCostPerLeadEuros: number,
+  count: (day: SegmentDay) => number | null,
+  priorCostPerCountEuros: number,
   settings: ModelSettings,
 ): ResponseModel | null {
   const { elasticity, halfLifeDays, priorLeads, changeRate } = settings;
+  const counted = days.flatMap((day, index) => {
+    const n = count(day);
+    return day.spendMicros > 0 && n !== null ? [{ n, index, spend: day.spendMicros / 1_000_000 }] : [];
+  });
+  const today = counted.at(-1)?.spend;
+  if (today === undefined) return null;
   // The model is asked about spends near today's, and its elasticity is a setting that may be off
   // by 0.1–0.2: so days spent far from today's level (a budget since halved or doubled) weigh
   // less, the further the less. Within ±30% of today's spend such an error costs under 5%.
-  const today = days.findLast((day) => day.spendMicros > 0)?.spendMicros;
-  if (today === undefined) return null;
-  const withSpend = days
-    .map((day, index) => ({
-      leads: day.leads,
-      driver: (day.spendMicros / 1_000_000) ** elasticity,
-      spend: day.spendMicros / 1_000_000,
-      weight:
-        0.5 ** ((days.length - 1 - index) / halfLifeDays) *
-        Math.exp(-(Math.log(day.spendMicros / today) ** 2) / (2 * SPEND_BANDWIDTH ** 2)),
-    }))
-    .filter((day) => day.spend > 0);
+  const withSpend = counted.map(({ n, index, spend }) => ({
+    leads: n,
+    driver: spend ** elasticity,
+    weight:
+      ageWeight(days.length, index, halfLifeDays) *
+      Math.exp(-(Math.log(spend / today) ** 2) / (2 * SPEND_BANDWIDTH ** 2)),
+  }));
+  const meanSpend = counted.reduce((sum, day) => sum + day.spend, 0) / counted.length;
+  // The prior: the branch's cost per count at this segment's own spend level.
+  const priorScale = meanSpend / priorCostPerCountEuros / meanSpend ** elasticity;
+  const level = weighLevel(withSpend, { shape: priorLeads, rate: priorLeads / priorScale }, changeRate);
+  return (
+    level && {
+      scale: level.mean,
+      elasticity,
+      relativeError: level.relativeError,
+      dispersion: level.dispersion,
+    }
+  );
+}
 
-  const meanSpend = withSpend.reduce((sum, day) => sum + day.spend, 0) / withSpend.length;
-  // The prior: the branch's cost per lead at this segment's own spend level.
-  const priorScale = meanSpend / priorCostPerLeadEuros / meanSpend ** elasticity;
-  const prior = { shape: priorLeads, rate: priorLeads / priorScale };
-  const firstScale = posterior(prior, totals(withSpend, 1)).mean;
-  // A day without a single lead is an outage only where the noise the days show makes one that
-  // unlikely: dropping the zeros that noisy counts do produce would bias every level upward.
-  const noise = overdispersion(withSpend, firstScale);
-  const usable = withSpend.filter(
+/** A day's weight by its age: it halves every `halfLifeDays` back from the last of `length` days. */
+function ageWeight(length: number, index: number, halfLifeDays: number): number {
+  return 0.5 ** ((length - 1 - index) / halfLifeDays);
+}
+
+/**
+ * The level of counts ∝ driver from weighted days and a gamma prior, over its change points
+ * (`levelFit`), with the days' noise. A day without a single count is an outage, left out, only
+ * where a first fit and the noise the days show make one that unlikely: dropping the zeros that
+ * noisy counts do produce would bias every level upward. Null when no day is usable.
+ */
+function weighLevel(
+  days: readonly { leads: number; driver: number; weight: number }[],
+  prior: Gamma,
+  changeRate: number,
+): { mean: number; relativeError: number; dispersion: number } | null {
+  const firstScale = posterior(prior, totals(days, 1)).mean;
+  const noise = overdispersion(days, firstScale);
+  const usable = days.filter(
     (day) => day.leads > 0 || chanceOfNoLeads(firstScale * day.driver, noise) >= OUTAGE_CHANCE,
   );
   if (usable.length === 0) return null;
-
   const all = totals(usable, 1);
   const dispersion = overdispersion(usable, all.leads / all.driver);
-  const level = levelFit(usable, prior, dispersion, changeRate);
-  return { scale: level.mean, elasticity, relativeError: level.relativeError, dispersion };
+  return { ...levelFit(usable, prior, dispersion, changeRate), dispersion };
 }
 
 /** Below this chance of a day without leads, such a day is taken for a tracking outage. */

@@ -206,9 +206,7 @@ function segmentParts(
     realizedLeads: sum(counted.map((d) => d.realizedLeads)),
     targetLeads: sum(counted.map((d) => d.target)),
     spendMicros: sum(counted.map((d) => d.spendMicros)),
-    spendOutOfReachMicros: sum(
-      counted.filter((d) => d.target > 0 && outOfReach(d)).map((d) => d.spendMicros),
-    ),
+    spendOutOfReachMicros: sum(judged.filter(outOfReach).map((d) => d.spendMicros)),
     wastedSpendMicros: sum(counted.map(wastedSpendMicros)),
     spendAboveCeilingMicros: sum(counted.map((d) => d.spendAboveCeilingMicros)),
     moves,

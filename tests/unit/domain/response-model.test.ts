@@ -37,13 +37,18 @@ function days(spans: readonly { days: number; spendEuros: number; leads: (day: n
   return out;
 }
 
-/** Poisson counts around a mean, seeded (Knuth's method on a linear congruential stream). */
-function poisson(mean: number, seed = 7) {
+/** Uniform numbers in [0, 1), seeded (a linear congruential stream). */
+function uniformStream(seed: number) {
   let state = seed;
-  const uniform = () => {
+  return () => {
     state = (state * 1_664_525 + 1_013_904_223) >>> 0;
     return state / 4_294_967_296;
   };
+}
+
+/** Poisson counts around a mean, seeded (Knuth's method on a uniform stream). */
+function poisson(mean: number, seed = 7) {
+  const uniform = uniformStream(seed);
   return () => {
     let k = 0;
     for (let p = uniform(); p > Math.exp(-mean); p *= uniform()) k += 1;
@@ -123,11 +128,7 @@ describe('the response model through clicks', () => {
   /** Days at €100 whose clicks are Poisson around `clicksAt(day)` and leads one in ten of them. */
   function clickDays(count: number, clicksAt: (day: number) => number, seed = 5): SegmentDay[] {
     const clicks = poisson(1, seed);
-    let state = seed * 7919;
-    const uniform = () => {
-      state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-      return state / 4_294_967_296;
-    };
+    const uniform = uniformStream(seed * 7919);
     return Array.from({ length: count }, (_, day) => {
       const mean = clicksAt(day);
       let n = 0;
